@@ -1,0 +1,113 @@
+/**
+ * The pacing engine's one interface. The simulator (`src/sim`) and the dialer runtime call policies
+ * through exactly this: feed them what happened (`observe`), ask them how many calls to place now
+ * (`decide`). Policies are pure and deterministic: no I/O, no `Date.now()`, time only from the
+ * snapshot's `nowMs` (read by the caller from the `Clock` port).
+ *
+ * @example
+ * ```ts
+ * const policy = createPacingPolicy({ name: 'predictive', maxAbandonRate: 0.03, abandonWindow: '30d' });
+ * policy.observe({ type: 'call_ended', ... });
+ * const { callsToPlace } = policy.decide(snapshot);
+ * ```
+ */
+
+export type PacingPolicyName = 'progressive' | 'ratio' | 'vicidial' | 'predictive';
+
+export type AgentPacingState = 'ready' | 'reserved' | 'on_call' | 'wrap_up' | 'paused';
+
+export interface AgentSnapshot {
+  state: AgentPacingState;
+  /** When the agent entered `state` (epoch ms, same clock as `nowMs`). */
+  stateSinceMs: number;
+}
+
+/**
+ * Where a placed call is now:
+ * - `dialing`: originated, no answer yet (includes ringing);
+ * - `answered`: answered, still being classified (greeting / AMD running);
+ * - `waiting_agent`: classified human (or AMD off), waiting for an agent: the abandon clock runs.
+ */
+export type CallStage = 'dialing' | 'answered' | 'waiting_agent';
+
+export interface CallSnapshot {
+  stage: CallStage;
+  originatedAtMs: number;
+  /** When the call entered `stage`. */
+  stageSinceMs: number;
+}
+
+/** Live answers and abandons in the campaign's legal window (30 days, or 24 h in UK mode). */
+export interface AbandonBudgetSnapshot {
+  maxAbandonRate: number;
+  liveAnswers: number;
+  abandoned: number;
+}
+
+export interface PacingSnapshot {
+  nowMs: number;
+  agents: readonly AgentSnapshot[];
+  calls: readonly CallSnapshot[];
+  budget: AbandonBudgetSnapshot;
+  /** Leads that could be dialed right now (finite pools); `Infinity` when unknown or unlimited. */
+  leadsAvailable: number;
+  /** Telephony head-room (free sessions / CPS tokens right now); `Infinity` when unlimited. */
+  capacity: number;
+}
+
+/**
+ * What the policy learns from. Emitted by the simulator and by the runtime with the same meaning.
+ * Times are epoch ms on the pacing clock.
+ */
+export type PacingObservation =
+  | {
+      type: 'call_ended';
+      originatedAtMs: number;
+      /** Undefined when never answered. */
+      answeredAtMs?: number;
+      /** When the call was known to need an agent (greeting end / AMD human decision); humans only. */
+      needsAgentAtMs?: number;
+      /** When an agent was connected; humans only. */
+      connectedAtMs?: number;
+      endedAtMs: number;
+      /**
+       * What the engine saw: `human` (passed to agents), `machine` (classified machine),
+       * `failed` (busy, invalid, congestion...), `no_answer` (ring timeout).
+       */
+      result: 'human' | 'machine' | 'failed' | 'no_answer';
+      abandoned: boolean;
+    }
+  | { type: 'agent_call_ended'; talkMs: number; atMs: number }
+  | { type: 'agent_wrap_ended'; wrapMs: number; atMs: number };
+
+export interface PacingDecision {
+  /** How many new calls to originate now (>= 0, integer). */
+  callsToPlace: number;
+  /** Lines per available agent the policy is running at (for stats, charts and metrics). */
+  dialLevel: number;
+  /** Expected live answers from calls in flight plus the ones placed now, when the policy models it. */
+  expectedLiveAnswers?: number;
+  /** Short machine-readable reason (e.g. `budget_spent_progressive`, `small_sample_progressive`). */
+  reason: string;
+}
+
+export interface PacingPolicy {
+  readonly name: PacingPolicyName;
+  observe(observation: PacingObservation): void;
+  decide(snapshot: PacingSnapshot): PacingDecision;
+}
+
+export interface PacingPolicyConfig {
+  name: PacingPolicyName;
+  maxAbandonRate: number;
+  abandonWindow: '30d' | '24h';
+  /** `ratio` policy: lines per ready agent. */
+  ratio?: number;
+  /** `vicidial` policy options. */
+  vicidial?: {
+    dropMode?: 'HARD_LIMIT' | 'TAPERED' | 'AVERAGE';
+    availableOnlyTally?: boolean;
+    /** Vicidial's adaptive_maximum_level, default 3.0. */
+    maxLevel?: number;
+  };
+}
