@@ -1,0 +1,48 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/** Federal (TCPA) calling hours: 08:00 to 21:00 in the callee's local time. */
+export const LEGAL_CALLING_HOURS = { start: '08:00', end: '21:00' } as const;
+
+export interface CallingHours {
+  /** `HH:MM`, inclusive. */
+  start: string;
+  /** `HH:MM`, exclusive. */
+  end: string;
+}
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes after midnight for `HH:MM`, or undefined when malformed. */
+export function parseHhMm(text: string): number | undefined {
+  const m = HHMM.exec(text);
+  if (m === null) return undefined;
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** True when `zone` is an IANA zone name luxon knows. */
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+export interface LocalTime {
+  zone: string;
+  /** ISO-8601 local time with offset, e.g. `2026-11-23T14:05:00.000-05:00`. */
+  iso: string;
+  minuteOfDay: number;
+}
+
+export function localTimeIn(zone: string, nowMs: number): LocalTime {
+  const dt = DateTime.fromMillis(nowMs, { zone });
+  return { zone, iso: dt.toISO() ?? new Date(nowMs).toISOString(), minuteOfDay: dt.hour * 60 + dt.minute };
+}
+
+/**
+ * Whether `nowMs` falls inside both the campaign's hours and the legal 08:00-21:00 in `zone`.
+ * Campaign hours that do not parse never allow a call.
+ */
+export function isInsideCallingHours(zone: string, nowMs: number, hours: CallingHours): boolean {
+  const local = localTimeIn(zone, nowMs);
+  const start = Math.max(parseHhMm(hours.start) ?? Infinity, parseHhMm(LEGAL_CALLING_HOURS.start) ?? Infinity);
+  const end = Math.min(parseHhMm(hours.end) ?? -Infinity, parseHhMm(LEGAL_CALLING_HOURS.end) ?? -Infinity);
+  return local.minuteOfDay >= start && local.minuteOfDay < end;
+}

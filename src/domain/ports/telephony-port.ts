@@ -1,0 +1,85 @@
+/**
+ * The telephony port: what the dialer runtime asks of a telephony stack. Implemented by the
+ * simulated adapter (`src/adapters/telephony/sim`, virtual or wall clock) and by the
+ * drachtio/FreeSWITCH adapter (`src/adapters/telephony/drachtio`). One contract suite
+ * (`tests/contract/telephony-port.contract.ts`) runs against both.
+ *
+ * Event invariants every adapter keeps (checked by `checkCallEventSequence`):
+ * - exactly one terminal event per call (`failed` or `hangup`), and nothing after it;
+ * - `failed` only before `answered`;
+ * - `amd` and `beep` only after `answered`, `bridged` only after `answered`;
+ * - a cancel racing an answer yields `answered` then `hangup` (never `failed` after `answered`).
+ *
+ * @example
+ * ```ts
+ * const accepted = await telephony.originate(
+ *   { callId, to: '+12125550100', callerId: '+12125550199', ringTimeoutMs: 25_000, amd: { enabled: true } },
+ *   (event) => session.onTelephonyEvent(event),
+ * );
+ * if (!accepted.ok) recordNotPlaced(accepted.reason);
+ * ```
+ */
+
+export type FailureReason = 'busy' | 'no-answer' | 'invalid' | 'unavailable' | 'congestion' | 'cancelled' | 'error';
+export type AmdResult = 'human' | 'machine' | 'unknown';
+
+export type CallEvent =
+  | { type: 'trying'; callId: string; atMs: number }
+  | { type: 'ringing'; callId: string; atMs: number; earlyMedia: boolean }
+  | { type: 'answered'; callId: string; atMs: number }
+  | { type: 'amd'; callId: string; atMs: number; result: AmdResult; decisionMs: number; cause?: string }
+  | { type: 'beep'; callId: string; atMs: number }
+  | { type: 'failed'; callId: string; atMs: number; reason: FailureReason; sipCause?: number }
+  | { type: 'bridged'; callId: string; atMs: number; agentId: string }
+  | { type: 'hangup'; callId: string; atMs: number; by: 'remote' | 'local' | 'system'; sipCause?: number };
+
+export type CallEventType = CallEvent['type'];
+
+export interface OriginateRequest {
+  /** The call attempt id (the call record's primary key): one per originate. */
+  callId: string;
+  campaignId?: string;
+  /** E.164. */
+  to: string;
+  /** E.164 caller ID presented to the callee. */
+  callerId: string;
+  /** Give up with `failed: no-answer` after this long without an answer (>= 15 s by policy). */
+  ringTimeoutMs: number;
+  amd: { enabled: boolean; detectBeep?: boolean };
+}
+
+export type OriginateResult = { ok: true } | { ok: false; reason: 'no_capacity' | 'not_ready' | 'duplicate_call_id' };
+
+export interface TelephonyCapacity {
+  /** Concurrent call sessions that can still be opened. */
+  freeSessions: number;
+  /** Calls that may be started now under the calls-per-second limit. */
+  cpsTokens: number;
+}
+
+export interface AgentEndpoint {
+  agentId: string;
+  /** SIP contact (softphone or WebRTC gateway); ignored by the simulated adapter. */
+  contact?: string;
+}
+
+export type BridgeResult = { ok: true } | { ok: false; reason: 'call_gone' | 'agent_unavailable' | 'not_answered' };
+
+export interface TelephonyPort {
+  /** Starts a call; events arrive through `onEvent` until exactly one terminal event. */
+  originate(request: OriginateRequest, onEvent: (event: CallEvent) => void): Promise<OriginateResult>;
+  /** Cancels a call not yet answered; if the answer wins the race the call is hung up instead. */
+  cancel(callId: string): Promise<void>;
+  /** Connects an answered call to a logged-in agent. */
+  bridge(callId: string, agentId: string): Promise<BridgeResult>;
+  /** Plays a prompt to the callee (identification message, voicemail drop); resolves when it ends. */
+  playPrompt(callId: string, prompt: { file: string }): Promise<void>;
+  hangup(callId: string): Promise<void>;
+  agentLogin(agent: AgentEndpoint): Promise<void>;
+  agentLogout(agentId: string): Promise<void>;
+  capacity(): TelephonyCapacity;
+  /** Reachable and able to place calls (for /readyz). */
+  ready(): boolean;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
