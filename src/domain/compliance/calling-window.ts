@@ -46,3 +46,18 @@ export function isInsideCallingHours(zone: string, nowMs: number, hours: Calling
   const end = Math.min(parseHhMm(hours.end) ?? -Infinity, parseHhMm(LEGAL_CALLING_HOURS.end) ?? -Infinity);
   return local.minuteOfDay >= start && local.minuteOfDay < end;
 }
+
+/**
+ * The next moment, after `nowMs`, at which the calling window (campaign hours inside 08:00-21:00)
+ * opens in `zone`: where a lead blocked for the hour should be tried again. Undefined when the hours
+ * leave no window at all.
+ */
+export function nextWindowOpeningMs(zone: string, nowMs: number, hours: CallingHours): number | undefined {
+  const start = Math.max(parseHhMm(hours.start) ?? Infinity, parseHhMm(LEGAL_CALLING_HOURS.start) ?? Infinity);
+  const end = Math.min(parseHhMm(hours.end) ?? -Infinity, parseHhMm(LEGAL_CALLING_HOURS.end) ?? -Infinity);
+  if (!(start < end)) return undefined;
+  const now = DateTime.fromMillis(nowMs, { zone });
+  let opening = now.startOf('day').plus({ minutes: start });
+  if (opening.toMillis() <= nowMs) opening = now.startOf('day').plus({ days: 1 }).plus({ minutes: start });
+  return opening.toMillis();
+}

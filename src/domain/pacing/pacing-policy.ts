@@ -109,5 +109,18 @@ export interface PacingPolicyConfig {
     availableOnlyTally?: boolean;
     /** Vicidial's adaptive_maximum_level, default 3.0. */
     maxLevel?: number;
+    /** adaptive_intensity (-40..40). */
+    intensity?: number;
+    /** adaptive_dl_diff_target. */
+    dlDiffTarget?: number;
+    /** adaptive_latest_server_time (HHMM) for the TAPERED mode. */
+    latestServerTimeHhmm?: string;
+    /** The "server" clock's offset from UTC, minutes. */
+    serverUtcOffsetMin?: number;
+    initialDialLevel?: number;
+    /** dial_level_threshold. */
+    dialLevelThreshold?: number;
+    /** available_only_tally_threshold. */
+    availableOnlyTallyThreshold?: number;
   };
 }

@@ -66,8 +66,8 @@ describe('HopperRepository', () => {
     expect(leased).toHaveLength(2);
     const first = leased[0];
     if (first === undefined) throw new Error('no lease');
-    expect(await hopper.release(first.leadId, 'someone-else', { status: 'scheduled', nextAttemptAtMs: null })).toBe(false);
-    expect(await hopper.release(first.leadId, 'dead', { status: 'scheduled', nextAttemptAtMs: null })).toBe(true);
+    expect(await hopper.release('someone-else', [{ leadId: first.leadId, status: 'scheduled', nextAttemptAtMs: null }])).toBe(0);
+    expect(await hopper.release('dead', [{ leadId: first.leadId, status: 'scheduled', nextAttemptAtMs: null }])).toBe(1);
     expect(await hopper.reclaimExpired(t0 + 500)).toBe(0);
     expect(await hopper.reclaimExpired(t0 + 2000)).toBeGreaterThanOrEqual(1);
     const again = await hopper.lease({ campaignId, nodeId: 'alive', count: 5, nowMs: t0 + 2000, leaseMs: 1000, maxAttemptsPerNumber: 3 });

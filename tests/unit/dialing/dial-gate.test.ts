@@ -83,3 +83,15 @@ describe('calling window', () => {
     expect(parseHhMm('24:00')).toBeUndefined();
   });
 });
+
+describe('nextWindowOpeningMs', () => {
+  it('finds today or tomorrow 09:00 in the callee zone', async () => {
+    const { nextWindowOpeningMs } = await import('../../../src/domain/compliance/calling-window.ts');
+    const hours = { start: '09:00', end: '20:00' };
+    // 2026-07-01 13:00 UTC = 06:00 in Los Angeles: opens at 16:00 UTC the same day.
+    expect(nextWindowOpeningMs('America/Los_Angeles', Date.UTC(2026, 6, 1, 13, 0), hours)).toBe(Date.UTC(2026, 6, 1, 16, 0));
+    // 22:00 in Tokyo (13:00 UTC): opens at 09:00 Tokyo the next day = 00:00 UTC on 2 July.
+    expect(nextWindowOpeningMs('Asia/Tokyo', Date.UTC(2026, 6, 1, 13, 0), hours)).toBe(Date.UTC(2026, 6, 2, 0, 0));
+    expect(nextWindowOpeningMs('UTC', 0, { start: '22:00', end: '23:00' })).toBeUndefined();
+  });
+});

@@ -3,6 +3,9 @@ import type { CallRecordPatch } from '../../../domain/call/call-session.ts';
 import type { CallOutcome, Database } from '../database.ts';
 
 export interface NewCallAttempt {
+  /** Set by the caller so the id can go into the decision trail in the same batch. */
+  id?: string;
+  originatedAtMs?: number;
   campaignId: string;
   leadId: string;
   phone: string;
@@ -33,21 +36,33 @@ export class CallAttemptRepository {
   }
 
   async insert(attempt: NewCallAttempt, trx: Kysely<Database> | Transaction<Database> = this.#db): Promise<string> {
-    const row = await trx
+    const [id] = await this.insertMany([attempt], trx);
+    if (id === undefined) throw new RangeError('insert returned no id');
+    return id;
+  }
+
+  /** Inserts several records in one statement; ids in input order. */
+  async insertMany(attempts: readonly NewCallAttempt[], trx: Kysely<Database> | Transaction<Database> = this.#db): Promise<string[]> {
+    if (attempts.length === 0) return [];
+    const rows = await trx
       .insertInto('call_attempts')
-      .values({
-        campaign_id: attempt.campaignId,
-        lead_id: attempt.leadId,
-        phone: attempt.phone,
-        caller_id: attempt.callerId,
-        timezone: attempt.timezone,
-        local_time_at_dial: attempt.localTimeAtDial,
-        dnc_lists_checked: JSON.stringify(attempt.dncListsChecked),
-        node_id: attempt.nodeId,
-      })
+      .values(
+        attempts.map((attempt) => ({
+          ...(attempt.id === undefined ? {} : { id: attempt.id }),
+          campaign_id: attempt.campaignId,
+          lead_id: attempt.leadId,
+          phone: attempt.phone,
+          caller_id: attempt.callerId,
+          timezone: attempt.timezone,
+          local_time_at_dial: attempt.localTimeAtDial,
+          dnc_lists_checked: JSON.stringify(attempt.dncListsChecked),
+          originated_at: attempt.originatedAtMs === undefined ? null : new Date(attempt.originatedAtMs),
+          node_id: attempt.nodeId,
+        })),
+      )
       .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /** Writes what the call session knows; fields it does not know yet are left as they are. */

@@ -87,20 +87,15 @@ export class HopperRepository {
     }));
   }
 
-  /** Puts a leased lead back without an attempt (e.g. the dial gate blocked it until later). */
-  async release(leadId: string, nodeId: string, next: { status: 'scheduled' | 'dnc' | 'exhausted' | 'done'; nextAttemptAtMs: number | null }): Promise<boolean> {
-    const r = await this.#db
-      .updateTable('leads')
-      .set({
-        status: next.status,
-        next_attempt_at: next.nextAttemptAtMs === null ? null : new Date(next.nextAttemptAtMs),
-        lease_owner: null,
-        lease_expires_at: null,
-      })
-      .where('id', '=', leadId)
-      .where('lease_owner', '=', nodeId)
-      .executeTakeFirst();
-    return r.numUpdatedRows > 0n;
+  /** Puts leased leads back without an attempt (e.g. the dial gate blocked them until later). */
+  async release(nodeId: string, leads: readonly { leadId: string; status: 'scheduled' | 'dnc' | 'exhausted' | 'done'; nextAttemptAtMs: number | null }[]): Promise<number> {
+    if (leads.length === 0) return 0;
+    const r = await sql`
+      UPDATE leads SET status = x.status, next_attempt_at = x.next_at, lease_owner = NULL, lease_expires_at = NULL
+      FROM unnest(${leads.map((l) => l.leadId)}::bigint[], ${leads.map((l) => l.status)}::text[],
+                  ${leads.map((l) => (l.nextAttemptAtMs === null ? null : new Date(l.nextAttemptAtMs)))}::timestamptz[]) AS x(id, status, next_at)
+      WHERE leads.id = x.id AND leads.lease_owner = ${nodeId}`.execute(this.#db);
+    return Number(r.numAffectedRows ?? 0n);
   }
 
   /** Returns leads whose lease expired (their node died) to the hopper. */

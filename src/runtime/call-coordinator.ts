@@ -1,0 +1,305 @@
+import { AgentRoster, type AgentState } from '../domain/agent/agent-roster.ts';
+import type { CallEffect, CallRecordPatch, CallSession } from '../domain/call/call-session.ts';
+import type { AbandonLedger } from '../domain/compliance/abandon-ledger.ts';
+import type { CallSnapshot, PacingObservation, PacingPolicy } from '../domain/pacing/pacing-policy.ts';
+import type { Logger } from '../domain/ports/logger.ts';
+import type { Scheduler } from '../domain/ports/scheduler.ts';
+import type { CallEvent, TelephonyPort } from '../domain/ports/telephony-port.ts';
+
+/** What the coordinator tells the outside world (agent streams, stats, the lead bookkeeping). */
+export interface CoordinatorListener {
+  /** A call reached an agent: the screen pop. */
+  onBridged?(agentId: string, callId: string): void;
+  onAgentState?(agentId: string, state: AgentState, reason: string | undefined): void;
+  /** The call ended; the record is final. Must not throw; its promise is awaited by `whenIdle`. */
+  onCallEnded(callId: string, record: CallRecordPatch): Promise<void>;
+  /** A record changed at a transition (answered, connected); best effort. */
+  onCallUpdated?(callId: string, record: Readonly<CallRecordPatch>): Promise<void>;
+}
+
+export interface CallCoordinatorOptions {
+  scheduler: Scheduler;
+  telephony: TelephonyPort;
+  policy: PacingPolicy;
+  ledger: AbandonLedger;
+  logger: Logger;
+  listener: CoordinatorListener;
+  abandonMessage: string | null;
+  voicemailMessage: string | null;
+  wrapUpLimitMs: number;
+}
+
+interface LiveCall {
+  session: CallSession;
+  phone: string;
+  log: Logger;
+  cancelDeadline: (() => void) | undefined;
+}
+
+/**
+ * Runs the calls and agents of one campaign on one node: feeds telephony events to each call's
+ * {@link CallSession}, carries out its effects (reserve the longest-idle agent, bridge, identification
+ * message, voicemail, hang-up), moves agents through their states, and reports every ended call to the
+ * ledger, the pacing policy and the listener. All asynchronous work is tracked so `whenIdle()` can
+ * wait for it (virtual-clock tests, graceful shutdown).
+ */
+export class CallCoordinator {
+  readonly roster = new AgentRoster();
+  readonly #o: CallCoordinatorOptions;
+  readonly #calls = new Map<string, LiveCall>();
+  /** Live answers waiting for an agent, oldest deadline first. */
+  readonly #waiting: string[] = [];
+  readonly #wrapTimers = new Map<string, () => void>();
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(options: CallCoordinatorOptions) {
+    this.#o = options;
+  }
+
+  get liveCallCount(): number {
+    return this.#calls.size;
+  }
+
+  isNumberLive(e164: string): boolean {
+    for (const c of this.#calls.values()) if (c.phone === e164) return true;
+    return false;
+  }
+
+  /** Calls as the pacing engine sees them. */
+  pacingCalls(): CallSnapshot[] {
+    const out: CallSnapshot[] = [];
+    for (const { session } of this.#calls.values()) {
+      const r = session.record;
+      switch (session.phase) {
+        case 'dialing':
+          out.push({ stage: 'dialing', originatedAtMs: r.originatedAtMs, stageSinceMs: r.originatedAtMs });
+          break;
+        case 'answered':
+          out.push({ stage: 'answered', originatedAtMs: r.originatedAtMs, stageSinceMs: r.answeredAtMs ?? r.originatedAtMs });
+          break;
+        case 'waiting_agent':
+        case 'bridging':
+          out.push({ stage: 'waiting_agent', originatedAtMs: r.originatedAtMs, stageSinceMs: r.greetingEndedAtMs ?? r.answeredAtMs ?? r.originatedAtMs });
+          break;
+        default:
+          break;
+      }
+    }
+    return out;
+  }
+
+  callCountsByPhase(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { session } of this.#calls.values()) counts[session.phase] = (counts[session.phase] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Registers a call about to be originated; returns the event sink to give the telephony port. */
+  track(callId: string, phone: string, session: CallSession, log: Logger): (event: CallEvent) => void {
+    this.#calls.set(callId, { session, phone, log, cancelDeadline: undefined });
+    return (event) => this.#onEvent(callId, event);
+  }
+
+  /** The originate was refused by the port: the call never existed on the network. */
+  untrack(callId: string): void {
+    this.#calls.delete(callId);
+  }
+
+  /** Waits until every started asynchronous step (including ones started meanwhile) has finished. */
+  async whenIdle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  #run(label: string, log: Logger, work: () => Promise<unknown>): void {
+    const p = work().catch((err: unknown) => log.error({ err, step: label }, 'call step failed'));
+    this.#pending.add(p);
+    void p.finally(() => this.#pending.delete(p));
+  }
+
+  #onEvent(callId: string, event: CallEvent): void {
+    const call = this.#calls.get(callId);
+    if (call === undefined) return;
+    const { effects, rejected } = call.session.onEvent(event);
+    if (rejected) {
+      call.log.warn({ event: event.type }, 'telephony event breaks the port invariants: ignored');
+      return;
+    }
+    if (event.type === 'answered' || event.type === 'bridged') {
+      const update = this.#o.listener.onCallUpdated;
+      if (update !== undefined) this.#run('record_update', call.log, () => update.call(this.#o.listener, callId, call.session.record));
+      if (event.type === 'bridged') this.#o.listener.onBridged?.(event.agentId, callId);
+    }
+    this.#perform(callId, effects);
+  }
+
+  #perform(callId: string, effects: readonly CallEffect[]): void {
+    const call = this.#calls.get(callId);
+    if (call === undefined) return;
+    const { telephony, scheduler } = this.#o;
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'reserve_agent': {
+          const agentId = this.roster.reserveLongestIdle(callId, scheduler.nowMs());
+          if (agentId !== undefined) {
+            this.#agentChanged(agentId);
+            this.#perform(callId, call.session.offerAgent(agentId, scheduler.nowMs()));
+          } else {
+            this.#waiting.push(callId);
+            if (Number.isFinite(effect.deadlineMs)) {
+              call.cancelDeadline = scheduler.at(effect.deadlineMs + 1, () => this.#perform(callId, call.session.tick(scheduler.nowMs())));
+            }
+          }
+          break;
+        }
+        case 'bridge':
+          this.#run('bridge', call.log, async () => {
+            const result = await telephony.bridge(callId, effect.agentId);
+            if (result.ok) {
+              this.roster.transition(effect.agentId, 'on_call', 'system', scheduler.nowMs());
+              this.#agentChanged(effect.agentId);
+            } else {
+              call.log.warn({ agentId: effect.agentId, reason: result.reason }, 'bridge failed');
+              this.#perform(callId, call.session.bridgeFailed(effect.agentId, scheduler.nowMs()));
+            }
+          });
+          break;
+        case 'release_agent':
+          if (this.roster.get(effect.agentId)?.state === 'reserved') {
+            this.roster.transition(effect.agentId, 'ready', 'system', scheduler.nowMs());
+            this.#agentChanged(effect.agentId);
+            this.#offerWaiting();
+          }
+          break;
+        case 'play_abandon_message':
+          this.#dropFromWaiting(callId);
+          this.#run('abandon_message', call.log, async () => {
+            try {
+              await telephony.playPrompt(callId, { file: this.#o.abandonMessage ?? 'identification' });
+            } catch (err) {
+              call.session.abandonMessageFailed();
+              throw err;
+            } finally {
+              await telephony.hangup(callId);
+            }
+          });
+          break;
+        case 'hangup':
+          // After an abandon message the hang-up follows the prompt (above).
+          if (call.session.phase !== 'abandoning') this.#run('hangup', call.log, () => telephony.hangup(callId));
+          break;
+        case 'wait_beep':
+          call.cancelDeadline = scheduler.at(effect.untilMs, () => this.#perform(callId, [{ type: 'play_voicemail' }]));
+          break;
+        case 'play_voicemail':
+          call.cancelDeadline?.();
+          this.#run('voicemail', call.log, async () => {
+            try {
+              await telephony.playPrompt(callId, { file: this.#o.voicemailMessage ?? 'voicemail' });
+            } finally {
+              await telephony.hangup(callId);
+            }
+          });
+          break;
+        case 'agent_call_ended':
+          this.#startWrapUp(effect.agentId, effect.talkMs);
+          break;
+        case 'ended':
+          this.#ended(callId, call, effect.record, effect.observation);
+          break;
+      }
+    }
+  }
+
+  #ended(callId: string, call: LiveCall, record: CallRecordPatch, observation: PacingObservation): void {
+    call.cancelDeadline?.();
+    this.#dropFromWaiting(callId);
+    this.#calls.delete(callId);
+    const now = this.#o.scheduler.nowMs();
+    const { ledger, policy } = this.#o;
+    if (observation.type === 'call_ended' && observation.result === 'human') {
+      ledger.record('live_answer', now);
+      if (observation.abandoned) ledger.record('abandon', now);
+      if (record.amdResult === 'human') ledger.record('amd_passed_human', now);
+    }
+    policy.observe(observation);
+    call.log.info({ outcome: record.outcome, abandoned: record.abandoned, agentId: record.agentId }, 'call ended');
+    this.#run('record_end', call.log, () => this.#o.listener.onCallEnded(callId, record));
+  }
+
+  #dropFromWaiting(callId: string): void {
+    const i = this.#waiting.indexOf(callId);
+    if (i >= 0) this.#waiting.splice(i, 1);
+  }
+
+  /** Gives ready agents to calls still waiting, oldest first. */
+  #offerWaiting(): void {
+    const now = this.#o.scheduler.nowMs();
+    while (this.#waiting.length > 0) {
+      const callId = this.#waiting[0];
+      if (callId === undefined) return;
+      const call = this.#calls.get(callId);
+      if (call === undefined || call.session.phase !== 'waiting_agent') {
+        this.#waiting.shift();
+        continue;
+      }
+      const agentId = this.roster.reserveLongestIdle(callId, now);
+      if (agentId === undefined) return;
+      this.#waiting.shift();
+      call.cancelDeadline?.();
+      this.#agentChanged(agentId);
+      this.#perform(callId, call.session.offerAgent(agentId, now));
+    }
+  }
+
+  #startWrapUp(agentId: string, talkMs: number): void {
+    const now = this.#o.scheduler.nowMs();
+    this.roster.transition(agentId, 'wrap_up', 'system', now);
+    this.#agentChanged(agentId);
+    this.#o.policy.observe({ type: 'agent_call_ended', talkMs, atMs: now });
+    const cancel = this.#o.scheduler.at(now + this.#o.wrapUpLimitMs, () => this.endWrapUp(agentId, 'ready'));
+    this.#wrapTimers.set(agentId, cancel);
+  }
+
+  /** Ends an agent's wrap-up (disposition set, or the limit reached). */
+  endWrapUp(agentId: string, next: 'ready' | 'paused', reason?: string): boolean {
+    const agent = this.roster.get(agentId);
+    if (agent?.state !== 'wrap_up') return false;
+    this.#wrapTimers.get(agentId)?.();
+    this.#wrapTimers.delete(agentId);
+    const now = this.#o.scheduler.nowMs();
+    this.#o.policy.observe({ type: 'agent_wrap_ended', wrapMs: now - agent.stateSinceMs, atMs: now });
+    this.roster.transition(agentId, next, 'system', now, reason);
+    this.#agentChanged(agentId);
+    if (next === 'ready') this.#offerWaiting();
+    return true;
+  }
+
+  /** An agent (or supervisor) asks for a state: ready, paused (with reason) or logged out. */
+  setAgentState(agentId: string, state: 'ready' | 'paused' | 'logged_out', reason?: string): { ok: true } | { ok: false; reason: string; from?: AgentState } {
+    const now = this.#o.scheduler.nowMs();
+    this.roster.add(agentId, now);
+    if (this.roster.get(agentId)?.state === 'wrap_up') {
+      if (state === 'logged_out') {
+        this.endWrapUp(agentId, 'paused', 'logout');
+      } else {
+        return this.endWrapUp(agentId, state, reason) ? { ok: true } : { ok: false, reason: 'illegal_transition' };
+      }
+    }
+    const r = this.roster.transition(agentId, state, 'agent', now, reason);
+    if (!r.ok) return r.from === undefined ? { ok: false, reason: r.reason } : { ok: false, reason: r.reason, from: r.from };
+    this.#agentChanged(agentId);
+    if (state === 'ready') this.#offerWaiting();
+    return { ok: true };
+  }
+
+  #agentChanged(agentId: string): void {
+    const a = this.roster.get(agentId);
+    if (a !== undefined) this.#o.listener.onAgentState?.(agentId, a.state, a.reason);
+  }
+
+  /** Hangs up every live call (shutdown after the drain period). */
+  async hangupAll(): Promise<void> {
+    await Promise.allSettled([...this.#calls.keys()].map((id) => this.#o.telephony.hangup(id)));
+    await this.whenIdle();
+  }
+}
