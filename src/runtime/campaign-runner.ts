@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Campaign } from '../domain/campaign/campaign.ts';
 import { CallSession, type CallRecordPatch } from '../domain/call/call-session.ts';
-import { nextStep, type RetryableOutcome } from '../domain/call/retry-schedule.ts';
 import { AbandonLedger } from '../domain/compliance/abandon-ledger.ts';
 import { nextWindowOpeningMs, type CallingHours } from '../domain/compliance/calling-window.ts';
 import { evaluateDial, type DialBlockReason } from '../domain/compliance/dial-gate.ts';
@@ -14,6 +13,7 @@ import type { CallAttemptRepository, NewCallAttempt } from '../adapters/db/repos
 import type { DialDecision, DialDecisionRepository } from '../adapters/db/repositories/dial-decision-repository.ts';
 import type { DialGateRepository } from '../adapters/db/repositories/dial-gate-repository.ts';
 import type { HopperRepository, LeasedLead } from '../adapters/db/repositories/hopper-repository.ts';
+import { AttemptWriteBehind } from './attempt-write-behind.ts';
 import { CallCoordinator, type CoordinatorListener } from './call-coordinator.ts';
 
 export interface CampaignRunnerDeps {
@@ -73,29 +73,6 @@ function afterBlock(reason: DialBlockReason, zones: readonly string[], hours: Ca
   }
 }
 
-function retryOutcome(record: CallRecordPatch): RetryableOutcome | 'final' {
-  switch (record.outcome) {
-    case 'human':
-      return record.abandoned ? 'noAnswer' : 'final';
-    case 'machine':
-      return 'machine';
-    case 'no_answer':
-    case 'cancelled':
-      return 'noAnswer';
-    case 'busy':
-      return 'busy';
-    default:
-      return 'failed';
-  }
-}
-
-const outcomesFor: Record<RetryableOutcome, string[]> = {
-  noAnswer: ['no_answer', 'cancelled'],
-  busy: ['busy'],
-  machine: ['machine'],
-  failed: ['invalid', 'unavailable', 'congestion', 'failed', 'unknown'],
-};
-
 /**
  * Runs one campaign on this node: every tick it asks the pacing engine how many calls to place,
  * leases that many due leads (`SKIP LOCKED`), passes each through the one dial gate (DNC now, callee
@@ -109,6 +86,7 @@ export class CampaignRunner {
   readonly #ledger: AbandonLedger;
   readonly #log: Logger;
   readonly #policy: PacingPolicy;
+  readonly #writer: AttemptWriteBehind;
   readonly #leadByCall = new Map<string, { leadId: string }>();
   #placing = false;
   #stopped = false;
@@ -143,10 +121,21 @@ export class CampaignRunner {
       listener: {
         ...deps.listener,
         onCallEnded: (callId, record) => this.#callEnded(callId, record),
-        onCallUpdated: (callId, record) => this.#d.attempts.update(callId, record),
+        onCallUpdated: (callId, record) => {
+          this.#writer.record(callId, record);
+          return Promise.resolve();
+        },
       },
     });
     this.#policy = policy;
+    this.#writer = new AttemptWriteBehind({
+      scheduler: deps.scheduler,
+      attempts: deps.attempts,
+      gate: deps.gate,
+      logger: this.#log,
+      retryRules: campaign.retryRules,
+      maxAttemptsPerLead: campaign.maxAttemptsPerLead,
+    });
   }
 
   /** Rebuilds the abandon ledger from the records of the legal window, then starts placing calls. */
@@ -180,12 +169,19 @@ export class CampaignRunner {
     await this.#ticking;
     if (options.hangup === true) await this.coordinator.hangupAll();
     await this.coordinator.whenIdle();
+    await this.#writer.flush();
+  }
+
+  /** Writes every pending record and lead update now. */
+  flush(): Promise<void> {
+    return this.#writer.flush();
   }
 
   /** Waits for every asynchronous step started so far (virtual-clock tests). */
   async whenIdle(): Promise<void> {
     await this.#ticking;
     await this.coordinator.whenIdle();
+    await this.#writer.idle();
   }
 
   stats(): CampaignRunnerStats {
@@ -312,28 +308,17 @@ export class CampaignRunner {
       this.#leadByCall.delete(attemptId);
       log.warn({ reason: result.reason }, 'originate refused');
       await attempts.update(attemptId, { ...session.record, endedAtMs: nowMs, outcome: 'failed' });
-      await gate.settleLead(lead.leadId, { status: 'scheduled', nextAttemptAtMs: nowMs + 60_000, lastOutcome: 'failed' });
+      await gate.settleLeads([{ leadId: lead.leadId, status: 'scheduled', nextAttemptAtMs: nowMs + 60_000, lastOutcome: 'failed' }]);
       return;
     }
     this.#originated++;
   }
 
-  async #callEnded(callId: string, record: CallRecordPatch): Promise<void> {
-    const { attempts, gate, scheduler } = this.#d;
-    await attempts.update(callId, record);
+  #callEnded(callId: string, record: CallRecordPatch): Promise<void> {
     const lead = this.#leadByCall.get(callId);
     this.#leadByCall.delete(callId);
-    if (lead === undefined) return;
-    const outcome = retryOutcome(record);
-    const nowMs = scheduler.nowMs();
-    if (outcome === 'final') {
-      await gate.settleLead(lead.leadId, { status: 'done', nextAttemptAtMs: null, lastOutcome: record.outcome ?? 'unknown' });
-      return;
-    }
-    const counts = await gate.attemptCounts(lead.leadId, outcomesFor[outcome]);
-    const step = nextStep({ outcome, attemptsWithOutcome: counts.withOutcome, leadAttempts: counts.lead }, this.campaign.retryRules, this.campaign.maxAttemptsPerLead, nowMs);
-    await gate.settleLead(lead.leadId, step.action === 'retry'
-      ? { status: 'scheduled', nextAttemptAtMs: step.atMs, lastOutcome: record.outcome ?? 'unknown' }
-      : { status: 'exhausted', nextAttemptAtMs: null, lastOutcome: record.outcome ?? 'unknown' });
+    if (lead === undefined) this.#writer.record(callId, record);
+    else this.#writer.ended(callId, lead.leadId, record);
+    return Promise.resolve();
   }
 }

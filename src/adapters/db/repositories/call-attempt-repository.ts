@@ -88,6 +88,39 @@ export class CallAttemptRepository {
       .execute();
   }
 
+  /**
+   * Writes many records in one statement (the runtime's write-behind flush). Each patch is the
+   * session's full record so far; a field it does not know keeps its stored value.
+   */
+  async updateMany(patches: readonly { id: string; patch: Readonly<CallRecordPatch> }[]): Promise<void> {
+    if (patches.length === 0) return;
+    const col = <T>(f: (p: Readonly<CallRecordPatch>) => T | undefined): (T | null)[] => patches.map(({ patch }) => f(patch) ?? null);
+    const ts = (f: (p: Readonly<CallRecordPatch>) => number | undefined) => col((p) => { const v = f(p); return v === undefined ? undefined : new Date(v); });
+    await sql`
+      UPDATE call_attempts a SET
+        originated_at = COALESCE(x.originated_at, a.originated_at),
+        ringing_at = COALESCE(x.ringing_at, a.ringing_at),
+        answered_at = COALESCE(x.answered_at, a.answered_at),
+        greeting_ended_at = COALESCE(x.greeting_ended_at, a.greeting_ended_at),
+        agent_connected_at = COALESCE(x.agent_connected_at, a.agent_connected_at),
+        ended_at = COALESCE(x.ended_at, a.ended_at),
+        outcome = COALESCE(x.outcome, a.outcome),
+        sip_cause = COALESCE(x.sip_cause, a.sip_cause),
+        amd_result = COALESCE(x.amd_result, a.amd_result),
+        amd_decision_ms = COALESCE(x.amd_decision_ms, a.amd_decision_ms),
+        abandoned = x.abandoned,
+        message_played = x.message_played,
+        agent_id = COALESCE(x.agent_id, a.agent_id)
+      FROM unnest(
+        ${patches.map((p) => p.id)}::uuid[],
+        ${ts((p) => p.originatedAtMs)}::timestamptz[], ${ts((p) => p.ringingAtMs)}::timestamptz[], ${ts((p) => p.answeredAtMs)}::timestamptz[],
+        ${ts((p) => p.greetingEndedAtMs)}::timestamptz[], ${ts((p) => p.agentConnectedAtMs)}::timestamptz[], ${ts((p) => p.endedAtMs)}::timestamptz[],
+        ${col((p) => p.outcome)}::text[], ${col((p) => p.sipCause)}::int[], ${col((p) => p.amdResult)}::text[], ${col((p) => p.amdDecisionMs)}::int[],
+        ${col((p) => p.abandoned)}::boolean[], ${col((p) => p.messagePlayed)}::boolean[], ${col((p) => p.agentId)}::uuid[]
+      ) AS x(id, originated_at, ringing_at, answered_at, greeting_ended_at, agent_connected_at, ended_at, outcome, sip_cause, amd_result, amd_decision_ms, abandoned, message_played, agent_id)
+      WHERE a.id = x.id`.execute(this.#db);
+  }
+
   async setDisposition(attemptId: string, disposition: { code: string; note: string | null; callbackAtMs: number | null }): Promise<void> {
     await this.#db
       .updateTable('call_attempts')

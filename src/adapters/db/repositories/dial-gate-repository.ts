@@ -54,7 +54,7 @@ export class DialGateRepository {
     await this.#db.updateTable('lead_phones').set({ dnc_flagged: true }).where('lead_id', '=', leadId).where('e164', '=', e164).execute();
   }
 
-  /** Counts an attempt on each lead and number; the leads are in a call until {@link settleLead}. */
+  /** Counts an attempt on each lead and number; the leads are in a call until {@link DialGateRepository.settleLeads}. */
   async markPlaced(placed: readonly { leadId: string; e164: string }[]): Promise<void> {
     if (placed.length === 0) return;
     const leadIds = placed.map((p) => p.leadId);
@@ -69,14 +69,34 @@ export class DialGateRepository {
       WHERE p.lead_id = x.lead_id AND p.e164 = x.e164`.execute(this.#db);
   }
 
-  /** A lead's attempts in all, and those that ended with one of `outcomes`. */
-  async attemptCounts(leadId: string, outcomes: readonly string[]): Promise<{ lead: number; withOutcome: number }> {
-    const r = await sql<{ lead: number; with_outcome: string }>`
-      SELECT l.attempts AS lead,
-             (SELECT count(*) FROM call_attempts a WHERE a.lead_id = l.id AND a.outcome = ANY(${[...outcomes]})) AS with_outcome
-      FROM leads l WHERE l.id = ${leadId}`.execute(this.#db);
-    const row = r.rows[0];
-    return { lead: row?.lead ?? 0, withOutcome: Number(row?.with_outcome ?? 0) };
+  /** Per lead: attempts in all and by retry class (what the retry rules count). */
+  async attemptCounts(leadIds: readonly string[]): Promise<Map<string, { lead: number; noAnswer: number; busy: number; machine: number; failed: number }>> {
+    const out = new Map<string, { lead: number; noAnswer: number; busy: number; machine: number; failed: number }>();
+    if (leadIds.length === 0) return out;
+    const r = await sql<{ id: string; attempts: number; no_answer: string; busy: string; machine: string; failed: string }>`
+      SELECT l.id, l.attempts,
+             count(a.id) FILTER (WHERE a.outcome IN ('no_answer', 'cancelled') OR (a.outcome = 'human' AND a.abandoned)) AS no_answer,
+             count(a.id) FILTER (WHERE a.outcome = 'busy') AS busy,
+             count(a.id) FILTER (WHERE a.outcome = 'machine') AS machine,
+             count(a.id) FILTER (WHERE a.outcome IN ('invalid', 'unavailable', 'congestion', 'failed', 'unknown')) AS failed
+      FROM leads l LEFT JOIN call_attempts a ON a.lead_id = l.id
+      WHERE l.id = ANY(${[...new Set(leadIds)]}::bigint[])
+      GROUP BY l.id, l.attempts`.execute(this.#db);
+    for (const row of r.rows) {
+      out.set(String(row.id), { lead: row.attempts, noAnswer: Number(row.no_answer), busy: Number(row.busy), machine: Number(row.machine), failed: Number(row.failed) });
+    }
+    return out;
+  }
+
+  /** After attempts: schedule each lead's next attempt or close it (one statement). */
+  async settleLeads(items: readonly { leadId: string; status: 'scheduled' | 'done' | 'exhausted' | 'callback'; nextAttemptAtMs: number | null; lastOutcome: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    await sql`
+      UPDATE leads SET status = x.status, next_attempt_at = x.next_at, last_outcome = x.last_outcome, lease_owner = NULL, lease_expires_at = NULL
+      FROM unnest(${items.map((i) => i.leadId)}::bigint[], ${items.map((i) => i.status)}::text[],
+                  ${items.map((i) => (i.nextAttemptAtMs === null ? null : new Date(i.nextAttemptAtMs)))}::timestamptz[],
+                  ${items.map((i) => i.lastOutcome)}::text[]) AS x(id, status, next_at, last_outcome)
+      WHERE leads.id = x.id`.execute(this.#db);
   }
 
   /** After an attempt: schedule the lead's next attempt or close it. */

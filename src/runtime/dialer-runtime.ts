@@ -1,0 +1,185 @@
+import type { Kysely } from 'kysely';
+import type { AgentState } from '../domain/agent/agent-roster.ts';
+import type { Campaign } from '../domain/campaign/campaign.ts';
+import { PacerError } from '../domain/pacer-error.ts';
+import type { EventBus } from '../domain/ports/event-bus.ts';
+import type { Lease } from '../domain/ports/lease.ts';
+import type { Logger } from '../domain/ports/logger.ts';
+import type { Scheduler } from '../domain/ports/scheduler.ts';
+import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
+import type { Database } from '../adapters/db/database.ts';
+import { CallAttemptRepository } from '../adapters/db/repositories/call-attempt-repository.ts';
+import { DialDecisionRepository } from '../adapters/db/repositories/dial-decision-repository.ts';
+import { DialGateRepository } from '../adapters/db/repositories/dial-gate-repository.ts';
+import { HopperRepository } from '../adapters/db/repositories/hopper-repository.ts';
+import { CampaignRunner, type CampaignRunnerStats } from './campaign-runner.ts';
+import type { SimAgents } from './sim-agents.ts';
+
+/** Events the runtime publishes for agent streams and live stats. */
+export interface RuntimeEvents {
+  [topic: string]: unknown;
+  'agent.state': { agentId: string; state: AgentState; reason: string | null; atMs: number };
+  'agent.screen-pop': { agentId: string; callId: string; leadId: string | null; atMs: number };
+}
+
+export interface DialerRuntimeDeps {
+  db: Kysely<Database>;
+  scheduler: Scheduler;
+  telephony: TelephonyPort;
+  lease: Lease;
+  eventBus: EventBus<RuntimeEvents>;
+  loadCampaign: (id: string) => Promise<Campaign | undefined>;
+  logger: Logger;
+  /** Stable across restarts: attempts this node left open are closed as `unknown` when it starts again. */
+  nodeId: string;
+  tickMs?: number;
+  leaseTtlMs?: number;
+  simAgents?: SimAgents;
+}
+
+/**
+ * The dialer on one node: the campaigns it runs (each under a lease, so only one node runs a
+ * campaign), their agents, and the recovery of attempts a crash left open.
+ */
+export class DialerRuntime {
+  readonly #d: DialerRuntimeDeps;
+  readonly #runners = new Map<string, { runner: CampaignRunner; cancelRenew: () => void }>();
+  readonly #repos: { hopper: HopperRepository; attempts: CallAttemptRepository; decisions: DialDecisionRepository; gate: DialGateRepository };
+  readonly #log: Logger;
+  #closed = false;
+
+  constructor(deps: DialerRuntimeDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.child({ component: 'dialer', nodeId: deps.nodeId });
+    this.#repos = {
+      hopper: new HopperRepository(deps.db),
+      attempts: new CallAttemptRepository(deps.db),
+      decisions: new DialDecisionRepository(deps.db),
+      gate: new DialGateRepository(deps.db),
+    };
+  }
+
+  /** Closes the attempts a previous run of this node left open, then resumes its running campaigns. */
+  async start(): Promise<{ orphansClosed: number; campaignsResumed: number }> {
+    const now = this.#d.scheduler.nowMs();
+    const orphans = await this.#repos.attempts.closeOrphans(this.#d.nodeId, now);
+    if (orphans.length > 0) this.#log.warn({ count: orphans.length }, 'closed call attempts left open by a previous run as unknown');
+    await this.#repos.hopper.reclaimExpired(now);
+    const running = await this.#d.db.selectFrom('campaigns').select('id').where('status', '=', 'running').where('deleted_at', 'is', null).execute();
+    let resumed = 0;
+    for (const { id } of running) if ((await this.runCampaign(id)) === 'running') resumed++;
+    return { orphansClosed: orphans.length, campaignsResumed: resumed };
+  }
+
+  /** Starts (or resumes) dialing a campaign on this node, if no other node holds it. */
+  async runCampaign(campaignId: string): Promise<'running' | 'held_elsewhere'> {
+    if (this.#closed) throw new PacerError('CONFLICT', 'the dialer is shutting down');
+    const existing = this.#runners.get(campaignId);
+    if (existing !== undefined) {
+      existing.runner.resume();
+      return 'running';
+    }
+    const ttlMs = this.#d.leaseTtlMs ?? 15_000;
+    const leaseName = `campaign:${campaignId}`;
+    if (!(await this.#d.lease.acquire(leaseName, this.#d.nodeId, ttlMs))) return 'held_elsewhere';
+    const campaign = await this.#d.loadCampaign(campaignId);
+    if (campaign === undefined) {
+      await this.#d.lease.release(leaseName, this.#d.nodeId);
+      throw new PacerError('NOT_FOUND', `campaign ${campaignId} not found`);
+    }
+    const runner = new CampaignRunner(campaign, {
+      ...this.#repos,
+      scheduler: this.#d.scheduler,
+      telephony: this.#d.telephony,
+      logger: this.#d.logger,
+      nodeId: this.#d.nodeId,
+      ...(this.#d.tickMs === undefined ? {} : { tickMs: this.#d.tickMs }),
+      listener: {
+        onAgentState: (agentId, state, reason) => this.#agentState(agentId, state, reason),
+        onBridged: (agentId, callId) => this.#screenPop(agentId, callId),
+      },
+    });
+    const renew = (): (() => void) =>
+      this.#d.scheduler.at(this.#d.scheduler.nowMs() + ttlMs / 3, () => {
+        void this.#d.lease.renew(leaseName, this.#d.nodeId, ttlMs).then(
+          (held) => {
+            const entry = this.#runners.get(campaignId);
+            if (entry === undefined) return;
+            if (held) entry.cancelRenew = renew();
+            else {
+              // Another node took the campaign (we were cut off): stop placing calls at once.
+              this.#log.error({ campaignId }, 'campaign lease lost: no new calls from this node');
+              entry.runner.pause();
+            }
+          },
+          (err: unknown) => this.#log.error({ err, campaignId }, 'campaign lease renewal failed; keeping the lease until it expires'),
+        );
+      });
+    this.#runners.set(campaignId, { runner, cancelRenew: renew() });
+    // Agents of the campaign known to this node rejoin with their stored state.
+    await runner.start();
+    return 'running';
+  }
+
+  pauseCampaign(campaignId: string): void {
+    this.#runners.get(campaignId)?.runner.pause();
+  }
+
+  /** Stops placing calls for the campaign; calls in progress finish; the lease is released. */
+  async stopCampaign(campaignId: string): Promise<void> {
+    const entry = this.#runners.get(campaignId);
+    if (entry === undefined) return;
+    this.#runners.delete(campaignId);
+    entry.cancelRenew();
+    await entry.runner.stop();
+    await this.#d.lease.release(`campaign:${campaignId}`, this.#d.nodeId);
+  }
+
+  runner(campaignId: string): CampaignRunner | undefined {
+    return this.#runners.get(campaignId)?.runner;
+  }
+
+  stats(campaignId: string): CampaignRunnerStats | undefined {
+    return this.#runners.get(campaignId)?.runner.stats();
+  }
+
+  /** Waits for every runner's in-flight work (virtual-clock tests). */
+  async whenIdle(): Promise<void> {
+    await Promise.all([...this.#runners.values()].map((e) => e.runner.whenIdle()));
+  }
+
+  #agentState(agentId: string, state: AgentState, reason: string | undefined): void {
+    const atMs = this.#d.scheduler.nowMs();
+    this.#d.simAgents?.onAgentState(agentId, state);
+    void this.#d.db
+      .updateTable('agents')
+      .set({ state, state_reason: reason ?? null, state_since: new Date(atMs) })
+      .where('id', '=', agentId)
+      .execute()
+      .catch((err: unknown) => this.#log.error({ err, agentId }, 'agent state not saved'));
+    void this.#d.eventBus.publish('agent.state', { agentId, state, reason: reason ?? null, atMs }).catch((err: unknown) => this.#log.error({ err, agentId }, 'agent state not published'));
+  }
+
+  #screenPop(agentId: string, callId: string): void {
+    const atMs = this.#d.scheduler.nowMs();
+    void this.#d.db
+      .selectFrom('call_attempts')
+      .select('lead_id')
+      .where('id', '=', callId)
+      .executeTakeFirst()
+      .then((row) => this.#d.eventBus.publish('agent.screen-pop', { agentId, callId, leadId: row?.lead_id ?? null, atMs }))
+      .catch((err: unknown) => this.#log.error({ err, agentId, callId }, 'screen pop not delivered'));
+  }
+
+  /** Stops every campaign (calls in progress finish unless `hangup`), releases leases. Idempotent. */
+  async close(options: { hangup?: boolean } = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [campaignId, entry] of [...this.#runners]) {
+      this.#runners.delete(campaignId);
+      entry.cancelRenew();
+      await entry.runner.stop(options);
+      await this.#d.lease.release(`campaign:${campaignId}`, this.#d.nodeId).catch((err: unknown) => this.#log.error({ err, campaignId }, 'lease release failed'));
+    }
+  }
+}
