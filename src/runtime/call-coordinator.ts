@@ -90,7 +90,10 @@ export class CallCoordinator {
 
   callCountsByPhase(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const { session } of this.#calls.values()) counts[session.phase] = (counts[session.phase] ?? 0) + 1;
+    for (const { session } of this.#calls.values()) {
+      const phase = session.phase === 'dialing' && session.record.ringingAtMs !== undefined ? 'ringing' : session.phase;
+      counts[phase] = (counts[phase] ?? 0) + 1;
+    }
     return counts;
   }
 

@@ -47,6 +47,8 @@ export class DialerRuntime {
   readonly #repos: { hopper: HopperRepository; attempts: CallAttemptRepository; decisions: DialDecisionRepository; gate: DialGateRepository };
   readonly #log: Logger;
   #closed = false;
+  /** Agents whose stream dropped: paused as soon as they are free (a bridged call is never cut). */
+  readonly #disconnected = new Set<string>();
 
   constructor(deps: DialerRuntimeDeps) {
     this.#d = deps;
@@ -148,9 +150,74 @@ export class DialerRuntime {
     await Promise.all([...this.#runners.values()].map((e) => e.runner.whenIdle()));
   }
 
+  /**
+   * An agent (or supervisor) sets the agent's state. On a node running the agent's campaign the
+   * dialer acts on it at once; otherwise the state is stored and applies when the campaign runs.
+   */
+  async setAgentState(agentId: string, state: 'ready' | 'paused' | 'logged_out', reason?: string): Promise<{ ok: true; state: AgentState } | { ok: false; reason: string; from?: AgentState }> {
+    const agent = await this.#d.db.selectFrom('agents').select(['id', 'campaign_id', 'state']).where('id', '=', agentId).executeTakeFirst();
+    if (agent === undefined) throw new PacerError('NOT_FOUND', `agent ${agentId} not found`);
+    const runner = agent.campaign_id === null ? undefined : this.runner(agent.campaign_id);
+    if (runner === undefined) {
+      const atMs = this.#d.scheduler.nowMs();
+      await this.#d.db.updateTable('agents').set({ state, state_reason: state === 'paused' ? (reason ?? 'unspecified') : null, state_since: new Date(atMs) }).where('id', '=', agentId).execute();
+      return { ok: true, state };
+    }
+    if (state !== 'logged_out' && runner.coordinator.roster.get(agentId) === undefined) await this.#d.telephony.agentLogin({ agentId });
+    const r = runner.coordinator.setAgentState(agentId, state, reason);
+    if (!r.ok) return r;
+    if (state === 'logged_out') await this.#d.telephony.agentLogout(agentId);
+    return { ok: true, state };
+  }
+
+  /**
+   * The agent's disposition for a call it took: stored on the record, a callback scheduled when asked
+   * (it goes through the same dial gate when due), and the agent's wrap-up ends.
+   */
+  async setDisposition(input: { callId: string; agentId: string | null; code: string; note: string | null; callbackAtMs: number | null }): Promise<void> {
+    const call = await this.#d.db.selectFrom('call_attempts').select(['id', 'agent_id', 'lead_id', 'campaign_id']).where('id', '=', input.callId).executeTakeFirst();
+    if (call === undefined) throw new PacerError('NOT_FOUND', `call ${input.callId} not found`);
+    if (input.agentId !== null && call.agent_id !== input.agentId) throw new PacerError('FORBIDDEN', 'this call was not connected to you');
+    await this.#repos.attempts.setDisposition(input.callId, { code: input.code, note: input.note, callbackAtMs: input.callbackAtMs });
+    if (input.callbackAtMs !== null) {
+      await this.#repos.gate.settleLead(call.lead_id, { status: 'callback', nextAttemptAtMs: input.callbackAtMs, lastOutcome: 'human', callbackAgentId: call.agent_id });
+    }
+    const agentId = call.agent_id;
+    if (agentId !== null) this.runner(call.campaign_id)?.coordinator.endWrapUp(agentId, 'ready');
+  }
+
+  /** The agent's event stream opened: the agent can take calls again once it sets itself ready. */
+  agentConnected(agentId: string): void {
+    this.#disconnected.delete(agentId);
+  }
+
+  /**
+   * The agent's event stream dropped. A free agent is paused at once; an agent on a call keeps it
+   * (its voice leg is separate from the stream) and is paused when the call and wrap-up end.
+   */
+  async agentDisconnected(agentId: string): Promise<void> {
+    this.#disconnected.add(agentId);
+    const agent = await this.#d.db.selectFrom('agents').select(['campaign_id']).where('id', '=', agentId).executeTakeFirst();
+    const runner = agent?.campaign_id === null || agent === undefined ? undefined : this.runner(agent.campaign_id);
+    const current = runner?.coordinator.roster.get(agentId);
+    if (runner === undefined || current === undefined) return;
+    if (current.state === 'ready') runner.coordinator.setAgentState(agentId, 'paused', 'stream_disconnected');
+    else if (current.state === 'wrap_up') runner.coordinator.endWrapUp(agentId, 'paused', 'stream_disconnected');
+  }
+
   #agentState(agentId: string, state: AgentState, reason: string | undefined): void {
     const atMs = this.#d.scheduler.nowMs();
     this.#d.simAgents?.onAgentState(agentId, state);
+    if (this.#disconnected.has(agentId) && (state === 'ready' || state === 'wrap_up')) {
+      // No one is watching this agent's screen: take it out of the rotation as soon as it is free.
+      queueMicrotask(() => {
+        for (const { runner } of this.#runners.values()) {
+          const a = runner.coordinator.roster.get(agentId);
+          if (a?.state === 'ready') runner.coordinator.setAgentState(agentId, 'paused', 'stream_disconnected');
+          else if (a?.state === 'wrap_up') runner.coordinator.endWrapUp(agentId, 'paused', 'stream_disconnected');
+        }
+      });
+    }
     void this.#d.db
       .updateTable('agents')
       .set({ state, state_reason: reason ?? null, state_since: new Date(atMs) })
