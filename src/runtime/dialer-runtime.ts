@@ -137,6 +137,10 @@ export class DialerRuntime {
     await this.#d.lease.release(`campaign:${campaignId}`, this.#d.nodeId);
   }
 
+  runningCampaignIds(): string[] {
+    return [...this.#runners.keys()];
+  }
+
   runner(campaignId: string): CampaignRunner | undefined {
     return this.#runners.get(campaignId)?.runner;
   }

@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../adapters/db/database.ts';
+import { AgentRepository } from '../adapters/db/repositories/agent-repository.ts';
+import { CampaignStatsRepository } from '../adapters/db/repositories/campaign-stats-repository.ts';
+import agentRoutes from '../adapters/http/routes/agents.ts';
+import campaignStatsRoutes from '../adapters/http/routes/campaign-stats.ts';
+import { SimTelephony } from '../adapters/telephony/sim/sim-telephony.ts';
+import { SystemScheduler } from '../adapters/time/system-scheduler.ts';
+import type { Campaign } from '../domain/campaign/campaign.ts';
+import type { EventBus } from '../domain/ports/event-bus.ts';
+import type { Lease } from '../domain/ports/lease.ts';
+import type { Logger } from '../domain/ports/logger.ts';
+import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
+import { DialerRuntime, type RuntimeEvents } from '../runtime/dialer-runtime.ts';
+import { SimAgents } from '../runtime/sim-agents.ts';
+
+export interface CreateDialerOptions {
+  db: Kysely<Database>;
+  lease: Lease;
+  eventBus: EventBus;
+  logger: Logger;
+  nodeId: string;
+  loadCampaign: (id: string) => Promise<Campaign | undefined>;
+  /** The telephony port; simulated when absent. */
+  telephony?: TelephonyPort;
+  sim: { agents: number; speed: number };
+}
+
+export interface Dialer {
+  runtime: DialerRuntime;
+  scheduler: SystemScheduler;
+  telephony: TelephonyPort;
+  /** Registers the agent, disposition and stats routes on the `/v1` instance. */
+  registerRoutes(v1: FastifyInstance): Promise<void>;
+  /** Simulated mode: makes sure the campaign has its simulated agents, logged in and ready. */
+  ensureSimAgents(campaignId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the dialer: the wall-clock scheduler (sped up in simulated mode), the telephony port
+ * (simulated unless one is given), simulated agents, and the dialer runtime.
+ */
+export function createDialer(options: CreateDialerOptions): Dialer {
+  const simulated = options.telephony === undefined;
+  const scheduler = new SystemScheduler({ speed: simulated ? options.sim.speed : 1 });
+  const telephony = options.telephony ?? new SimTelephony({ scheduler, seed: Date.now() % 2_147_483_647 });
+  const simAgents = simulated && options.sim.agents > 0 ? new SimAgents({ scheduler, telephony, seed: 1 }) : undefined;
+  const eventBus = options.eventBus as EventBus<RuntimeEvents>;
+  const runtime = new DialerRuntime({
+    db: options.db,
+    scheduler,
+    telephony,
+    lease: options.lease,
+    eventBus,
+    loadCampaign: options.loadCampaign,
+    logger: options.logger,
+    nodeId: options.nodeId,
+    ...(simAgents === undefined ? {} : { simAgents }),
+  });
+  const agents = new AgentRepository(options.db);
+  const stats = new CampaignStatsRepository(options.db);
+
+  const ensureSimAgents = async (campaignId: string): Promise<void> => {
+    if (simAgents === undefined) return;
+    const runner = runtime.runner(campaignId);
+    if (runner === undefined) return;
+    let mine = (await agents.list(campaignId)).filter((a) => a.externalRef?.startsWith('sim-') === true);
+    for (let k = mine.length; k < options.sim.agents; k++) {
+      await agents.create({ name: `Simulated agent ${k + 1}`, campaignId, sipContact: null, externalRef: `sim-${campaignId.slice(0, 8)}-${k + 1}` });
+    }
+    mine = (await agents.list(campaignId)).filter((a) => a.externalRef?.startsWith('sim-') === true);
+    for (const a of mine.slice(0, options.sim.agents)) {
+      if (runner.coordinator.roster.get(a.id) === undefined) await simAgents.login(a.id, runner.coordinator);
+    }
+  };
+
+  return {
+    runtime,
+    scheduler,
+    telephony,
+    ensureSimAgents,
+    async registerRoutes(v1) {
+      await v1.register(agentRoutes, { agents, dialer: runtime, eventBus });
+      await v1.register(campaignStatsRoutes, {
+        stats,
+        clock: scheduler,
+        live: (id) => runtime.stats(id),
+        exists: async (id) => (await options.loadCampaign(id)) !== undefined,
+      });
+    },
+    async close() {
+      await runtime.close();
+      await telephony.close();
+      scheduler.cancelAll();
+    },
+  };
+}
