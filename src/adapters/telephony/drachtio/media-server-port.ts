@@ -1,0 +1,65 @@
+/**
+ * The thin media interface the drachtio adapter needs from a media server (FreeSWITCH). The
+ * production implementation wraps drachtio-fsmrf (`FsmrfMediaServer`); tests use a scripted
+ * media server. Keeping FreeSWITCH behind this seam lets the call logic be tested without it.
+ *
+ * @example
+ * ```ts
+ * const endpoint = await mediaServer.createEndpoint();        // offer: endpoint.localSdp
+ * await endpoint.modify(answerSdp);                           // stream to the callee
+ * const amd = await endpoint.startAmd({ total_analysis_time: 5000 });
+ * if (amd.result === 'human') await endpoint.bridge(agentEndpoint);
+ * ```
+ */
+export interface MediaServerPort {
+  /** Stable id from configuration (e.g. `fs1`). */
+  readonly id: string;
+  /** Whether the control connection (ESL) is up. */
+  connected(): boolean;
+  /** Latest load report (FreeSWITCH HEARTBEAT); `maxSessions` 0 when not yet known. */
+  stats(): MediaServerStats;
+  /** Allocates an endpoint; without `remoteSdp` it is created inactive and offers `localSdp`. */
+  createEndpoint(opts?: { remoteSdp?: string }): Promise<MediaEndpoint>;
+  /** Starts connecting; keeps reconnecting with backoff until closed. */
+  start(): void;
+  /** Called when the control connection drops (`up: false`) or comes back (`up: true`). */
+  onConnectionChange(listener: (up: boolean) => void): void;
+  close(): Promise<void>;
+}
+
+export interface MediaServerStats {
+  maxSessions: number;
+  currentSessions: number;
+}
+
+export interface AmdDecision {
+  result: 'human' | 'machine' | 'unknown';
+  /** mod_amd's cause, e.g. `INITIALSILENCE`, `MAXWORDS`, `LONGGREETING`, `HUMAN`. */
+  cause: string;
+}
+
+export interface MediaEndpoint {
+  /** The FreeSWITCH channel UUID. */
+  readonly uuid: string;
+  /** The SDP this endpoint offers (what the carrier INVITE carries). */
+  readonly localSdp: string;
+  /** Points the endpoint's media at a new far-end SDP; resolves with the endpoint's new local SDP. */
+  modify(remoteSdp: string): Promise<string>;
+  /** Sets channel variables (e.g. `park_after_bridge=true` on an agent's nailed-up leg). */
+  setVariables(variables: Record<string, string>): Promise<void>;
+  /**
+   * Runs energy-based AMD (mod_amd) and resolves with its decision. The caller owns the timeout
+   * (a decision that comes too late is ignored).
+   */
+  startAmd(params: Readonly<Record<string, number>>): Promise<AmdDecision>;
+  /** Starts beep detection (mod_avmd); `onBeep` is called once per beep until the endpoint ends. */
+  startBeepDetection(onBeep: () => void): Promise<void>;
+  /** `uuid_bridge` with another endpoint on the same media server. */
+  bridge(other: MediaEndpoint): Promise<void>;
+  /** Plays a file; resolves when playback ends. */
+  play(file: string): Promise<void>;
+  /** Hangs the channel up; idempotent. */
+  destroy(): Promise<void>;
+  /** Called once if the channel ends by itself (FreeSWITCH hangup, ESL loss). */
+  onEnded(listener: (cause: string) => void): void;
+}

@@ -1,0 +1,383 @@
+import type { Clock } from '../../../domain/ports/clock.ts';
+import type { CallEvent, FailureReason, OriginateRequest } from '../../../domain/ports/telephony-port.ts';
+import { PacerError } from '../../../domain/pacer-error.ts';
+import type { DrachtioAdapterOptions } from './drachtio-adapter-options.ts';
+import { trunkRequestUri } from './drachtio-adapter-options.ts';
+import type { MediaEndpoint } from './media-server-port.ts';
+import type { PooledMediaServer } from './media-server-pool.ts';
+import { sipFailureReason } from './sip-failure-reason.ts';
+import { isSipFailure, type SipDialog, type SipMessageView, type SipReply, type SipResponseView, type SrfClient, type UacRequest } from './srf-client.ts';
+import type { TelephonyLogger, TimerScheduler } from './telephony-deps.ts';
+
+export interface OutboundCallContext {
+  srf: SrfClient;
+  clock: Clock;
+  timers: TimerScheduler;
+  options: DrachtioAdapterOptions;
+  /** Called once, after the terminal event, to release the session and forget the call. */
+  onFinished: (call: OutboundCall) => void;
+}
+
+/**
+ * One outbound call attempt: a FreeSWITCH endpoint plus the carrier INVITE, driven from creation
+ * to exactly one terminal event. Owns the ring timer, the cancel/200 race, early-media SDP
+ * changes, AMD and beep detection, and reconciliation when signaling or media is lost.
+ *
+ * @example
+ * ```ts
+ * const call = new OutboundCall(request, onEvent, mediaServer, log, context);
+ * void call.start();
+ * await call.cancel(); // yields failed:cancelled, or answered + hangup if the 200 won the race
+ * ```
+ */
+export class OutboundCall {
+  readonly request: OriginateRequest;
+  readonly media: PooledMediaServer;
+  readonly #onEvent: (event: CallEvent) => void;
+  readonly #log: TelephonyLogger;
+  readonly #ctx: OutboundCallContext;
+  #endpoint: MediaEndpoint | undefined;
+  #invite: UacRequest | undefined;
+  #dialog: SipDialog | undefined;
+  #ringTimer: unknown;
+  #amdTimer: unknown;
+  #cancelReason: FailureReason | undefined;
+  #cancelSent = false;
+  #ringingEarlyMedia: boolean | undefined;
+  #answeredAtMs: number | undefined;
+  #terminal = false;
+  #mediaEnded = false;
+  #appliedSdp: string | undefined;
+  #mediaChain: Promise<unknown> = Promise.resolve();
+  bridgedAgentId: string | undefined;
+
+  constructor(request: OriginateRequest, onEvent: (event: CallEvent) => void, media: PooledMediaServer, log: TelephonyLogger, ctx: OutboundCallContext) {
+    this.request = request;
+    this.#onEvent = onEvent;
+    this.media = media;
+    this.#log = log;
+    this.#ctx = ctx;
+  }
+
+  get id(): string {
+    return this.request.callId;
+  }
+
+  get answered(): boolean {
+    return this.#answeredAtMs !== undefined;
+  }
+
+  get ended(): boolean {
+    return this.#terminal;
+  }
+
+  get endpoint(): MediaEndpoint | undefined {
+    return this.#endpoint;
+  }
+
+  /** Creates the endpoint and sends the INVITE; resolves when the call is answered or has failed. */
+  async start(): Promise<void> {
+    let endpoint: MediaEndpoint;
+    try {
+      endpoint = await this.media.port.createEndpoint();
+    } catch (err) {
+      this.#log.error({ err, mediaServer: this.media.options.id }, 'creating the media endpoint failed');
+      await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: 'error' });
+      return;
+    }
+    this.#endpoint = endpoint;
+    this.#appliedSdp = undefined;
+    endpoint.onEnded((cause) => this.#onMediaEnded(cause));
+    if (this.#terminal) {
+      await this.#destroyEndpoint();
+      return;
+    }
+    if (this.#cancelReason) {
+      await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: this.#cancelReason });
+      return;
+    }
+    const trunk = this.#ctx.options.trunk;
+    let dialog: SipDialog;
+    try {
+      dialog = await this.#ctx.srf.createUAC(
+        trunkRequestUri(trunk.uri, this.request.to),
+        {
+          localSdp: endpoint.localSdp,
+          callingNumber: this.request.callerId,
+          headers: { ...trunk.headers, 'X-Pacer-Call-Id': this.id },
+          ...(trunk.proxy === undefined ? {} : { proxy: trunk.proxy }),
+          ...(trunk.auth === undefined ? {} : { auth: trunk.auth }),
+        },
+        { cbRequest: (err, req) => this.#onInviteSent(err, req), cbProvisional: (res) => this.#onProvisional(res) },
+      );
+    } catch (err) {
+      this.#clearTimer('ring');
+      if (this.#terminal) return;
+      if (isSipFailure(err)) {
+        const reason = err.status === 487 && this.#cancelReason ? this.#cancelReason : sipFailureReason(err.status);
+        this.#log.info({ sipStatus: err.status, reason }, 'call failed');
+        await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason, sipCause: err.status });
+      } else {
+        this.#log.error({ err }, 'INVITE could not be completed');
+        await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: 'error' });
+      }
+      return;
+    }
+    await this.#onAnswered(dialog);
+  }
+
+  /** Cancels a call not yet answered; hangs up an answered one. */
+  async cancel(reason: FailureReason = 'cancelled'): Promise<void> {
+    if (this.#terminal) return;
+    if (this.answered) return this.hangup();
+    if (this.#cancelReason) return;
+    this.#cancelReason = reason;
+    this.#clearTimer('ring');
+    this.#sendCancel();
+  }
+
+  /** Ends the call from our side: BYE once answered, CANCEL before. */
+  async hangup(): Promise<void> {
+    if (this.#terminal) return;
+    if (!this.answered) return this.cancel('cancelled');
+    await this.#finish({ type: 'hangup', callId: this.id, atMs: this.#now(), by: 'local' });
+  }
+
+  /** `uuid_bridge` with the agent's nailed-up endpoint; emits `bridged`. */
+  async bridgeTo(agentId: string, agentEndpoint: MediaEndpoint): Promise<void> {
+    const endpoint = this.#endpoint;
+    if (!endpoint) throw new PacerError('INTERNAL', `call ${this.id} has no media endpoint to bridge`);
+    await this.#mediaChain;
+    await endpoint.bridge(agentEndpoint);
+    if (this.#terminal) return;
+    this.bridgedAgentId = agentId;
+    this.#emit({ type: 'bridged', callId: this.id, atMs: this.#now(), agentId });
+  }
+
+  /** Plays a file to the callee; a call that ends meanwhile simply ends the prompt. */
+  async play(file: string): Promise<void> {
+    const endpoint = this.#endpoint;
+    if (!endpoint || !this.answered) throw new PacerError('CONFLICT', `call ${this.id} is not answered`);
+    try {
+      await endpoint.play(file);
+    } catch (err) {
+      if (this.#terminal || this.#mediaEnded) return;
+      throw new PacerError('TELEPHONY_UNAVAILABLE', `playing a prompt on call ${this.id} failed`, { cause: err });
+    }
+  }
+
+  /** The signaling or media connection carrying this call is gone: close the record. */
+  async reconcileLost(what: 'signaling' | 'media'): Promise<void> {
+    if (this.#terminal) return;
+    this.#log.warn({ lost: what, answered: this.answered }, 'connection lost: closing the call record');
+    const atMs = this.#now();
+    // Without signaling there is no BYE/CANCEL to send: only the media side is released.
+    if (what === 'signaling') this.#dialog = undefined;
+    else if (!this.#dialog) this.#sendCancel();
+    await this.#finish(this.answered ? { type: 'hangup', callId: this.id, atMs, by: 'system' } : { type: 'failed', callId: this.id, atMs, reason: 'error' });
+  }
+
+  #onInviteSent(err: Error | null, req?: UacRequest): void {
+    if (err || !req) return; // createUAC rejects with the same error
+    this.#invite = req;
+    if (this.#terminal || this.#cancelReason) {
+      // Cancelled (or closed by a connection loss) while the INVITE was on its way out.
+      if (!this.#terminal) this.#emit({ type: 'trying', callId: this.id, atMs: this.#now() });
+      this.#sendCancel();
+      return;
+    }
+    this.#emit({ type: 'trying', callId: this.id, atMs: this.#now() });
+    this.#ringTimer = this.#ctx.timers.setTimeout(() => {
+      this.#ringTimer = undefined;
+      this.#log.info({ ringTimeoutMs: this.request.ringTimeoutMs }, 'ring timeout: cancelling');
+      void this.cancel('no-answer');
+    }, this.request.ringTimeoutMs);
+  }
+
+  #onProvisional(res: SipResponseView): void {
+    if (this.#terminal || res.status === 100) return;
+    const earlyMedia = res.status === 183 && res.body.trim() !== '';
+    if (earlyMedia) this.#applyRemoteSdp(res.body);
+    if (this.#ringingEarlyMedia === undefined || (earlyMedia && !this.#ringingEarlyMedia)) {
+      this.#ringingEarlyMedia = earlyMedia;
+      this.#emit({ type: 'ringing', callId: this.id, atMs: this.#now(), earlyMedia });
+    }
+  }
+
+  async #onAnswered(dialog: SipDialog): Promise<void> {
+    this.#clearTimer('ring');
+    if (this.#terminal) {
+      // The record is already closed (connection loss): release the late dialog.
+      this.#dialog = dialog;
+      await this.#releaseDialog();
+      return;
+    }
+    this.#dialog = dialog;
+    this.#answeredAtMs = this.#now();
+    this.#emit({ type: 'answered', callId: this.id, atMs: this.#answeredAtMs });
+    if (this.#cancelReason || this.#mediaEnded) {
+      this.#log.info({ cancelReason: this.#cancelReason }, '200 OK raced the cancel: hanging up the late dialog');
+      await this.#finish({ type: 'hangup', callId: this.id, atMs: this.#now(), by: this.#mediaEnded ? 'system' : 'local' });
+      return;
+    }
+    dialog.on('destroy', () => this.#onRemoteBye());
+    dialog.on('modify', (req, res) => this.#onRemoteReinvite(req, res));
+    if (dialog.remote.sdp.trim() !== '') this.#applyRemoteSdp(dialog.remote.sdp);
+    this.#startDetection();
+  }
+
+  #onRemoteBye(): void {
+    this.#dialog = undefined;
+    if (this.#terminal) return;
+    void this.#finish({ type: 'hangup', callId: this.id, atMs: this.#now(), by: 'remote' });
+  }
+
+  #onRemoteReinvite(req: SipMessageView, res: SipReply): void {
+    const endpoint = this.#endpoint;
+    if (!endpoint || this.#terminal) {
+      res.send(481);
+      return;
+    }
+    this.#mediaChain = this.#mediaChain.then(async () => {
+      try {
+        const localSdp = await endpoint.modify(req.body);
+        this.#appliedSdp = req.body;
+        res.send(200, { body: localSdp, headers: { 'Content-Type': 'application/sdp' } });
+      } catch (err) {
+        this.#log.warn({ err }, 're-INVITE from the callee could not be applied to the media endpoint');
+        res.send(488);
+      }
+    });
+  }
+
+  #applyRemoteSdp(sdp: string): void {
+    const endpoint = this.#endpoint;
+    if (!endpoint) return;
+    this.#mediaChain = this.#mediaChain.then(async () => {
+      if (sdp === this.#appliedSdp || this.#terminal) return;
+      try {
+        await endpoint.modify(sdp);
+        this.#appliedSdp = sdp;
+      } catch (err) {
+        this.#log.error({ err }, 'pointing the media endpoint at the callee SDP failed');
+        if (this.answered) await this.reconcileLost('media');
+        else await this.cancel('error');
+      }
+    });
+  }
+
+  #startDetection(): void {
+    const endpoint = this.#endpoint;
+    if (!endpoint) return;
+    const { amd, beep } = this.#ctx.options;
+    if (this.request.amd.detectBeep && beep.engine === 'mod_avmd' && this.media.options.hasModAvmd) {
+      this.#mediaChain = this.#mediaChain.then(() =>
+        endpoint.startBeepDetection(() => {
+          if (!this.#terminal) this.#emit({ type: 'beep', callId: this.id, atMs: this.#now() });
+        }).catch((err: unknown) => this.#log.warn({ err }, 'starting beep detection failed')),
+      );
+    }
+    if (!this.request.amd.enabled) return;
+    let decided = false;
+    const decide = (result: 'human' | 'machine' | 'unknown', cause: string): void => {
+      if (decided || this.#terminal) return;
+      decided = true;
+      this.#clearTimer('amd');
+      const atMs = this.#now();
+      this.#log.info({ result, cause, decisionMs: atMs - (this.#answeredAtMs ?? atMs) }, 'AMD decision');
+      this.#emit({ type: 'amd', callId: this.id, atMs, result, decisionMs: atMs - (this.#answeredAtMs ?? atMs), cause });
+    };
+    if (amd.engine === 'none') return decide('unknown', 'NOT_CONFIGURED');
+    if (!this.media.options.hasModAmd) return decide('unknown', 'NOT_AVAILABLE');
+    this.#amdTimer = this.#ctx.timers.setTimeout(() => {
+      this.#amdTimer = undefined;
+      decide('unknown', 'TIMEOUT');
+    }, amd.timeoutMs);
+    // Only the start is chained after pending SDP changes; the decision must not hold up bridging.
+    this.#mediaChain = this.#mediaChain.then(() => {
+      endpoint.startAmd(amd.params ?? {}).then(
+        (decision) => decide(decision.result, decision.cause),
+        (err: unknown) => {
+          this.#log.warn({ err }, 'AMD failed');
+          decide('unknown', 'ERROR');
+        },
+      );
+    });
+  }
+
+  #onMediaEnded(cause: string): void {
+    this.#mediaEnded = true;
+    if (this.#terminal) return;
+    this.#log.warn({ cause }, 'media endpoint ended unexpectedly');
+    void this.reconcileLost('media');
+  }
+
+  #sendCancel(): void {
+    const invite = this.#invite;
+    if (!invite || this.#cancelSent) return;
+    this.#cancelSent = true;
+    invite.cancel((err) => {
+      if (err) this.#log.warn({ err }, 'CANCEL was not accepted (the INVITE may have completed)');
+    });
+  }
+
+  async #releaseDialog(): Promise<void> {
+    const dialog = this.#dialog;
+    this.#dialog = undefined;
+    if (dialog?.connected) {
+      dialog.removeAllListeners('destroy');
+      try {
+        await dialog.destroy();
+      } catch (err) {
+        this.#log.warn({ err }, 'BYE to the callee failed');
+      }
+    }
+    await this.#destroyEndpoint();
+  }
+
+  async #destroyEndpoint(): Promise<void> {
+    const endpoint = this.#endpoint;
+    if (!endpoint || this.#mediaEnded) return;
+    this.#mediaEnded = true;
+    try {
+      await endpoint.destroy();
+    } catch (err) {
+      this.#log.warn({ err }, 'destroying the media endpoint failed');
+    }
+  }
+
+  /** Emits the terminal event, then releases the dialog (BYE) and the endpoint. */
+  #finish(event: Extract<CallEvent, { type: 'failed' | 'hangup' }>): Promise<void> {
+    if (this.#terminal) return Promise.resolve();
+    this.#emit(event);
+    this.#terminal = true;
+    this.#clearTimer('ring');
+    this.#clearTimer('amd');
+    this.#ctx.onFinished(this);
+    return this.#releaseDialog();
+  }
+
+  #emit(event: CallEvent): void {
+    if (this.#terminal) {
+      this.#log.warn({ event: event.type }, 'dropping an event after the terminal event');
+      return;
+    }
+    try {
+      this.#onEvent(event);
+    } catch (err) {
+      this.#log.error({ err, event: event.type }, 'the call event listener threw');
+    }
+  }
+
+  #clearTimer(which: 'ring' | 'amd'): void {
+    const handle = which === 'ring' ? this.#ringTimer : this.#amdTimer;
+    if (handle === undefined) return;
+    this.#ctx.timers.clearTimeout(handle);
+    if (which === 'ring') this.#ringTimer = undefined;
+    else this.#amdTimer = undefined;
+  }
+
+  #now(): number {
+    return this.#ctx.clock.nowMs();
+  }
+}

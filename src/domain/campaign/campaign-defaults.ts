@@ -1,0 +1,35 @@
+import type { AmdSettings, CallingHours, CampaignPacingPolicy, DialMode, RetryRules } from './campaign.ts';
+
+/** The legal window (callee local time) no campaign may call outside of: TCPA 8 am - 9 pm. */
+export const LEGAL_CALLING_HOURS: CallingHours = { start: '08:00', end: '21:00' };
+export const DEFAULT_CALLING_HOURS: CallingHours = { start: '09:00', end: '20:00' };
+/** The FTC / Ofcom ceiling; only an admin may set a campaign above it (`abandonRateOverride`). */
+export const ABANDON_RATE_CEILING = 0.03;
+export const MIN_RING_TIMEOUT_MS = 15_000;
+export const MAX_RING_TIMEOUT_MS = 120_000;
+export const DEFAULT_RING_TIMEOUT_MS = 25_000;
+export const DEFAULT_WRAP_UP_LIMIT_MS = 60_000;
+export const MAX_WRAP_UP_LIMIT_MS = 3_600_000;
+export const DEFAULT_MAX_ATTEMPTS_PER_LEAD = 5;
+export const MAX_ATTEMPTS_PER_LEAD = 100;
+export const DEFAULT_AMD: AmdSettings = { enabled: true, machineAction: 'hangup' };
+
+export const DEFAULT_RETRY_RULES: RetryRules = {
+  noAnswer: { delayMs: 3_600_000, maxAttempts: 3 },
+  busy: { delayMs: 600_000, maxAttempts: 3 },
+  machine: { delayMs: 14_400_000, maxAttempts: 2 },
+  failed: { delayMs: 3_600_000, maxAttempts: 1 },
+};
+
+/**
+ * The pacing policy a dial mode uses unless the campaign names one.
+ *
+ * @example
+ * ```ts
+ * defaultPacingPolicy('predictive'); // 'predictive'
+ * defaultPacingPolicy('preview');    // 'progressive'
+ * ```
+ */
+export function defaultPacingPolicy(dialMode: DialMode): CampaignPacingPolicy {
+  return dialMode === 'predictive' ? 'predictive' : 'progressive';
+}

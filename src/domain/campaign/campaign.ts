@@ -1,0 +1,108 @@
+/**
+ * A calling campaign: what to dial, how to pace it, and the compliance limits it runs under.
+ */
+export const DIAL_MODES = ['predictive', 'progressive', 'preview'] as const;
+export type DialMode = (typeof DIAL_MODES)[number];
+
+export const PACING_POLICIES = ['predictive', 'progressive', 'ratio', 'vicidial'] as const;
+export type CampaignPacingPolicy = (typeof PACING_POLICIES)[number];
+
+export const CAMPAIGN_STATUSES = ['draft', 'running', 'paused', 'stopped'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const ABANDON_WINDOWS = ['30d', '24h'] as const;
+export type AbandonWindow = (typeof ABANDON_WINDOWS)[number];
+
+export const UNKNOWN_ZONE_POLICIES = ['deny', 'campaign_zone', 'strictest'] as const;
+export type UnknownZonePolicy = (typeof UNKNOWN_ZONE_POLICIES)[number];
+
+export const MACHINE_ACTIONS = ['hangup', 'voicemail', 'agent'] as const;
+export type MachineAction = (typeof MACHINE_ACTIONS)[number];
+
+/** Local time-of-day window (`HH:MM`, 24 h, callee local time). */
+export interface CallingHours {
+  start: string;
+  end: string;
+}
+
+export interface AmdSettings {
+  enabled: boolean;
+  machineAction: MachineAction;
+  /** Prompt file or URL played to a machine; required when `machineAction` is `voicemail`. */
+  voicemailMessage?: string;
+}
+
+export interface RetryRule {
+  delayMs: number;
+  maxAttempts: number;
+}
+
+export const RETRY_OUTCOMES = ['noAnswer', 'busy', 'machine', 'failed'] as const;
+export type RetryOutcome = (typeof RETRY_OUTCOMES)[number];
+export type RetryRules = Record<RetryOutcome, RetryRule>;
+
+/** Everything a user configures on a campaign. */
+export interface CampaignSettings {
+  name: string;
+  dialMode: DialMode;
+  pacingPolicy: CampaignPacingPolicy;
+  /** Lines per ready agent for the `ratio` policy (1-10); null otherwise. */
+  pacingRatio: number | null;
+  /** Abandoned / live answers; at most 0.03 unless an admin set `abandonRateOverride`. */
+  maxAbandonRate: number;
+  abandonRateOverride: boolean;
+  abandonWindow: AbandonWindow;
+  /** E.164. */
+  callerId: string;
+  callingHours: CallingHours;
+  unknownZonePolicy: UnknownZonePolicy;
+  /** IANA zone used for leads without a known zone when `unknownZonePolicy` is `campaign_zone`. */
+  defaultTimeZone: string | null;
+  ringTimeoutMs: number;
+  wrapUpLimitMs: number;
+  /** Prompt file or URL played to an answered call no agent could take. */
+  abandonMessage: string | null;
+  amd: AmdSettings;
+  retryRules: RetryRules;
+  maxAttemptsPerLead: number;
+  /** Campaign-scope (or extra global) DNC lists attached to the campaign. */
+  dncListIds: string[];
+}
+
+/**
+ * A stored campaign.
+ *
+ * @example
+ * ```ts
+ * const c: Campaign = await campaigns.get(id);
+ * if (c.status === 'running') ...
+ * ```
+ */
+export interface Campaign extends CampaignSettings {
+  id: string;
+  status: CampaignStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a caller may send when creating (name, dialMode, callerId required) or patching a campaign. */
+export interface CampaignInput {
+  name?: string;
+  dialMode?: DialMode;
+  pacingPolicy?: CampaignPacingPolicy;
+  pacingRatio?: number | null;
+  maxAbandonRate?: number;
+  abandonRateOverride?: boolean;
+  abandonWindow?: AbandonWindow;
+  callerId?: string;
+  callingHours?: Partial<CallingHours>;
+  unknownZonePolicy?: UnknownZonePolicy;
+  defaultTimeZone?: string | null;
+  ringTimeoutMs?: number;
+  wrapUpLimitMs?: number;
+  abandonMessage?: string | null;
+  amd?: Partial<AmdSettings>;
+  retryRules?: Partial<Record<RetryOutcome, Partial<RetryRule>>>;
+  maxAttemptsPerLead?: number;
+  dncListIds?: string[];
+}

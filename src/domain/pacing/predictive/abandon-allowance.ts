@@ -1,0 +1,70 @@
+import type { AbandonBudgetSnapshot } from '../pacing-policy.ts';
+
+/**
+ * Turns the abandon budget that remains in the legal window into the abandon rate the planner
+ * may run at for the next while:
+ *
+ *   effective cap   r  = maxRate - hidden * (1 - maxRate)   (room for AMD drops the ledger cannot see)
+ *   remaining       B  = r * liveAnswers - abandoned        (abandons still allowed right now)
+ *                        - max(0, r * leavingAnswers - leavingAbandons)   (sliding window)
+ *   margin          m  = 2 + sqrt(r * planningAnswers)      (bursts and estimation noise)
+ *                        + 3 * sqrt(amdDropShare * liveAnswers)          (random AMD drops)
+ *   target rate        = safety * r * clamp((B - 1) / m, 0, 1) + max(0, B - 2 m) / planningAnswers
+ *                        (at most 2 r)
+ *
+ * so the planned rate falls smoothly to zero as the remaining budget falls from m + 1 to 1
+ * abandon, and a campaign that has banked more than two margins may spend the surplus over the
+ * next `planningAnswers` live answers. `spent` is true when nothing beyond progressive dialing
+ * is safe.
+ *
+ * @example
+ * ```ts
+ * const allowance = abandonAllowance({ maxAbandonRate: 0.03, liveAnswers: 2000, abandoned: 40 }, { hiddenHumanShare: 0, planningAnswers: 200 });
+ * allowance.targetRate; // ~0.027 + (20 - 2 * 4.4) / 200 = ~0.083, capped at 0.06
+ * ```
+ */
+export interface AbandonAllowance {
+  /** Cap after room for hidden AMD drops. */
+  effectiveMaxRate: number;
+  /** Abandons still allowed in the window right now (may be negative). */
+  remaining: number;
+  /** Safety margin in abandons. */
+  margin: number;
+  /** Abandon rate the planner may run at now. */
+  targetRate: number;
+  spent: boolean;
+}
+
+export interface AbandonAllowanceOptions {
+  /** Estimated share of live answers that AMD hangs up unseen (0 when the ledger already counts them). */
+  hiddenHumanShare: number;
+  /** Live answers expected over the planning period (~30 min). */
+  planningAnswers: number;
+  /** Fraction of the cap planned for in steady state (default 0.9). */
+  safety?: number;
+  /** Live answers and abandons that leave the sliding window during the planning period. */
+  leaving?: { liveAnswers: number; abandoned: number };
+  /**
+   * Share of live answers hung up by AMD, for the margin only: their count in the window is
+   * random, and neither the ledger's estimate nor ours follows it exactly.
+   */
+  amdDropShare?: number;
+}
+
+export function abandonAllowance(budget: AbandonBudgetSnapshot, options: AbandonAllowanceOptions): AbandonAllowance {
+  const hidden = Math.min(0.5, Math.max(0, options.hiddenHumanShare));
+  const phi = hidden / (1 - hidden);
+  const effectiveMaxRate = Math.max(0, budget.maxAbandonRate - phi * (1 - budget.maxAbandonRate));
+  const leaving = options.leaving ?? { liveAnswers: 0, abandoned: 0 };
+  // Answers leaving the window with fewer abandons than the cap allowed take budget with them.
+  const leavingCost = Math.max(0, effectiveMaxRate * leaving.liveAnswers - leaving.abandoned);
+  const remaining = effectiveMaxRate * budget.liveAnswers - budget.abandoned - leavingCost;
+  const planning = Math.max(30, options.planningAnswers);
+  const dropShare = Math.max(0, options.amdDropShare ?? 0);
+  const margin = 2 + Math.sqrt(effectiveMaxRate * planning) + 3 * Math.sqrt(dropShare * budget.liveAnswers);
+  const safety = options.safety ?? 0.9;
+  const ramp = Math.min(1, Math.max(0, (remaining - 1) / margin));
+  const surplus = Math.max(0, remaining - 2 * margin) / planning;
+  const targetRate = Math.min(2 * effectiveMaxRate, safety * effectiveMaxRate * ramp + surplus);
+  return { effectiveMaxRate, remaining, margin, targetRate, spent: targetRate <= 0 };
+}

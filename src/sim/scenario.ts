@@ -1,0 +1,138 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The scenario file format of the call simulator, defined once in TypeBox: the TypeScript type,
+ * the validator (`validateScenario`) and `schemas/scenario.schema.json` all come from here.
+ * Documented field by field in docs/simulator.md.
+ *
+ * @example
+ * ```ts
+ * import { ScenarioSchema } from './scenario.ts';
+ * const jsonSchema = JSON.stringify(ScenarioSchema, null, 2);
+ * ```
+ */
+
+const seconds = (description: string) => Type.Number({ minimum: 0, description });
+
+export const ConstantDistributionSchema = Type.Object(
+  { dist: Type.Literal('constant'), value: seconds('the value, seconds') },
+  { additionalProperties: false },
+);
+export const UniformDistributionSchema = Type.Object(
+  { dist: Type.Literal('uniform'), min: seconds('lower bound, seconds'), max: seconds('upper bound, seconds') },
+  { additionalProperties: false },
+);
+export const ExponentialDistributionSchema = Type.Object(
+  { dist: Type.Literal('exponential'), mean: Type.Number({ exclusiveMinimum: 0, description: 'mean, seconds' }) },
+  { additionalProperties: false },
+);
+export const LognormalDistributionSchema = Type.Object(
+  {
+    dist: Type.Literal('lognormal'),
+    mean: Type.Number({ exclusiveMinimum: 0, description: 'mean, seconds' }),
+    cv: Type.Number({ minimum: 0, description: 'coefficient of variation (standard deviation / mean)' }),
+  },
+  { additionalProperties: false },
+);
+
+/** The four distribution shapes, keyed by their `dist` value. */
+export const distributionBranches = {
+  constant: ConstantDistributionSchema,
+  uniform: UniformDistributionSchema,
+  exponential: ExponentialDistributionSchema,
+  lognormal: LognormalDistributionSchema,
+} as const;
+
+export const DistributionSchema = Type.Union(
+  [ConstantDistributionSchema, UniformDistributionSchema, ExponentialDistributionSchema, LognormalDistributionSchema],
+  { description: 'A duration in seconds drawn from a distribution.' },
+);
+
+const probability = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
+
+export const OutcomeMixSchema = Type.Object(
+  {
+    human: probability('a live person answers'),
+    machine: probability('an answering machine / voicemail answers'),
+    failed: probability('busy, invalid number, congestion'),
+    noAnswer: probability('rings until the ring timeout'),
+  },
+  { additionalProperties: false },
+);
+
+export const OutcomeStepSchema = Type.Object(
+  {
+    atSec: seconds('from the start of each day\'s shift'),
+    human: probability('a live person answers'),
+    machine: probability('an answering machine answers'),
+    failed: probability('busy, invalid, congestion'),
+    noAnswer: probability('rings until the ring timeout'),
+  },
+  { additionalProperties: false },
+);
+
+export const AgentStepSchema = Type.Object(
+  {
+    atSec: seconds('from the start of each day\'s shift'),
+    count: Type.Integer({ minimum: 0, maximum: 100_000, description: 'agents logged in from atSec on' }),
+  },
+  { additionalProperties: false },
+);
+
+export const AmdSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ description: 'answering-machine detection on' }),
+    humanDecisionSec: DistributionSchema,
+    machineDecisionSec: DistributionSchema,
+    falsePositive: Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'share of live people classified machine (hung up on)' }),
+    falseNegative: Type.Number({ minimum: 0, maximum: 1, description: 'share of machines classified human (passed to agents)' }),
+  },
+  { additionalProperties: false },
+);
+
+export const PausesSchema = Type.Object(
+  {
+    perAgentPerHour: Type.Number({ minimum: 0, maximum: 60, description: 'pauses each agent takes per logged-in hour (Poisson)' }),
+    durationSec: DistributionSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const ScenarioSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'scenario name, shown in results' }),
+    description: Type.Optional(Type.String({ maxLength: 4000, description: 'free text' })),
+    agents: Type.Union(
+      [Type.Integer({ minimum: 0, maximum: 100_000 }), Type.Array(AgentStepSchema, { minItems: 1, maxItems: 1000 })],
+      { description: 'agents logged in during the shift: a number, or a daily schedule starting at atSec 0' },
+    ),
+    days: Type.Integer({ minimum: 1, maximum: 400, description: 'simulated days (each 24 h, with one shift at its start)' }),
+    shiftHours: Type.Number({ exclusiveMinimum: 0, maximum: 24, description: 'length of the daily shift' }),
+    outcomes: Type.Union([OutcomeMixSchema, Type.Array(OutcomeStepSchema, { minItems: 1, maxItems: 1000 })], {
+      description: 'what a dial leads to: probabilities summing to 1, or a daily schedule of them',
+    }),
+    dialDelaySec: DistributionSchema,
+    humanAnswerSec: DistributionSchema,
+    machineAnswerSec: DistributionSchema,
+    failSec: DistributionSchema,
+    noAnswerTimeoutSec: Type.Number({ exclusiveMinimum: 0, maximum: 600, description: 'ring timeout, counted after the dial delay' }),
+    greetingSec: DistributionSchema,
+    amd: AmdSchema,
+    talkSec: DistributionSchema,
+    wrapSec: DistributionSchema,
+    maxAbandonRate: Type.Number({ minimum: 0, maximum: 1, description: 'legal cap on abandoned / live answers, e.g. 0.03' }),
+    abandonWindow: Type.Union([Type.Literal('30d'), Type.Literal('24h')], { description: "legal window: '30d' (US) or '24h' (UK, AMD false positives estimated)" }),
+    leads: Type.Integer({ minimum: 0, description: 'dialable leads in the pool (each dial uses one)' }),
+    pauses: Type.Optional(PausesSchema),
+    machineHandleSec: Type.Optional(DistributionSchema),
+    abandonAfterSec: Type.Optional(Type.Number({ minimum: 0, maximum: 60, description: 'seconds after the greeting before an unconnected live call is abandoned (default 2)' })),
+    maxLines: Type.Optional(Type.Integer({ minimum: 1, description: 'telephony sessions available (default unlimited)' })),
+  },
+  { additionalProperties: false, $id: 'https://pacer.dev/schemas/scenario.schema.json', title: 'Pacer simulator scenario' },
+);
+
+export type Scenario = Static<typeof ScenarioSchema>;
+export type OutcomeMix = Static<typeof OutcomeMixSchema>;
+export type AgentStep = Static<typeof AgentStepSchema>;
+export type OutcomeStep = Static<typeof OutcomeStepSchema>;
