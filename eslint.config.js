@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'docs/**', 'grafana/**', 'bin/**'] },
+  { ignores: ['node_modules/**', '.tmp-*/**', 'dist/**', 'data/**', 'coverage/**', 'docs/**', 'grafana/**', 'bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -202,9 +202,9 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
       POLICIES.map((p) => aggregate(p.label, tasks.filter((t) => index[t.id]?.scenario === si && index[t.id]?.policy === p.label).map((t) => res.get(t.id)).filter((o): o is Outcome => o !== undefined))),
     );
   });
-  // Best fixed ratio in hindsight: bisection over the ratio grid 1, 1 + step, ..., 6, all scenarios in
+  // Best fixed ratio in hindsight: bisection over the ratio grid 1, 1 + step, ..., 10, all scenarios in
   // lock-step rounds (abandons grow with the ratio, so "every seed within the cap" is monotone).
-  const ladder = Array.from({ length: Math.floor(5 / ratioStep + 1e-9) + 1 }, (_, i) => 1 + i * ratioStep);
+  const ladder = Array.from({ length: Math.floor(9 / ratioStep + 1e-9) + 1 }, (_, i) => 1 + i * ratioStep);
   const best = new Map<number, Row>();
   const lo = scenarios.map(() => -1);
   const hi = scenarios.map(() => ladder.length);
@@ -330,7 +330,7 @@ Columns: *mean abandon* = abandoned / live answers over the run, averaged over s
 live people); *worst window* = highest rate over the legal windows (30 days, or 24 h in UK mode; a run shorter than its
 window is one window) across all seeds; *windows over cap* = windows above the scenario's cap (3 %), summed over seeds;
 *utilization* = (talk + wrap-up) / logged-in time, paused time excluded; *agent wait* = idle time from ready to the next connect.
-The *best fixed ratio (hindsight)* searches ratios 1.0 to 6.0 (grid step above; 0.1 for the headline) for the highest whose every seed stays within the cap in
+The *best fixed ratio (hindsight)* searches ratios 1.0 to 10.0 (grid step above; 0.1 for the headline) for the highest whose every seed stays within the cap in
 every window: a baseline no real dialer can reach because it picks the ratio after seeing the outcome. Policies that are not
 implemented yet show \`n/a\`. Model and metrics: [docs/simulator.md](../simulator.md).
 

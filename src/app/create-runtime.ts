@@ -140,7 +140,7 @@ export async function createRuntime(config: PacerConfig, options: CreateRuntimeO
       nodeId: config.nodeId,
       loadCampaign: (id) => services.campaignRepository.get(id),
       sim: config.sim,
-      ...(config.telephony === 'sim' ? {} : { telephony: createConfiguredTelephony(config, logger) }),
+      ...(config.telephony === 'sim' ? {} : { telephony: createConfiguredTelephony(config, logger, { nowMs: () => Date.now() }) }),
     });
     stack.push({ name: 'dialer', close: () => dialer.close() });
     services.campaigns.setLifecycle(dialerLifecycle(dialer, database.db, config));
@@ -153,6 +153,7 @@ export async function createRuntime(config: PacerConfig, options: CreateRuntimeO
       readinessChecks: [
         { name: 'database', check: async () => (await database.pool.query('SELECT 1')).rowCount === 1 },
         { name: 'queue', check: () => queue.ping() },
+        { name: 'telephony', check: async () => dialer.telephony.ready() },
       ],
       registerFeatures: async (v1) => {
         await registerImportFeature(v1, { database, jobQueue: queue.jobQueue, services, defaultRegion: config.defaultRegion, spoolDir: importSpoolDir(config.dataDir) });

@@ -4,6 +4,8 @@ import type { CampaignLifecycle } from '../domain/campaign/campaign-service.ts';
 import { PacerError } from '../domain/pacer-error.ts';
 import type { Logger } from '../domain/ports/logger.ts';
 import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+import { createDrachtioTelephony } from '../adapters/telephony/drachtio/drachtio-telephony.ts';
 import type { PacerConfig } from './config/load-config.ts';
 import type { Dialer } from './create-dialer.ts';
 
@@ -39,9 +41,10 @@ export function dialerLifecycle(dialer: Dialer, db: Kysely<Database>, config: Pa
   };
 }
 
-/** The real telephony port for `PACER_TELEPHONY=drachtio`. */
-export function createConfiguredTelephony(config: PacerConfig, _logger: Logger): TelephonyPort {
-  throw new PacerError('CONFIG_INVALID', `PACER_TELEPHONY=${config.telephony} is not wired yet: use PACER_TELEPHONY=sim`, {
-    issues: [{ field: 'PACER_TELEPHONY', reason: 'the drachtio adapter is configured in a later release' }],
-  });
+/** The real telephony port for `PACER_TELEPHONY=drachtio` (the config loader has validated its options). */
+export function createConfiguredTelephony(config: PacerConfig, logger: Logger, clock: Clock): TelephonyPort {
+  if (config.drachtio === null) {
+    throw new PacerError('CONFIG_INVALID', `PACER_TELEPHONY=${config.telephony} needs DRACHTIO_URL, FREESWITCH_URL and PACER_TRUNK_URI`, { issues: [{ field: 'PACER_TELEPHONY', reason: 'telephony settings missing' }] });
+  }
+  return createDrachtioTelephony(config.drachtio, { clock, logger: logger.child({ component: 'telephony' }) });
 }

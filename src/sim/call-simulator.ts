@@ -3,7 +3,7 @@ import { PacerError } from '../domain/pacer-error.ts';
 import type { PacingObservation, PacingPolicy, PacingSnapshot } from '../domain/pacing/pacing-policy.ts';
 import { AGENT_MACHINE, AGENT_OUT, AGENT_PAUSED, AGENT_READY, AGENT_TALK, AGENT_WRAP, AgentPool } from './agent-pool.ts';
 import { SimulationMetrics } from './simulation-metrics.ts';
-import { compileDistribution, type Sampler } from './distribution.ts';
+import { CalleeModel, TRUTH_FAILED, TRUTH_HUMAN, TRUTH_MACHINE } from './callee-model.ts';
 import { CallPool, type SimCall } from './call-pool.ts';
 import { EventQueue } from './event-queue.ts';
 import { Prng } from './prng.ts';
@@ -18,7 +18,7 @@ const HOUR_MS = 3_600_000;
 const K_TICK = 1, K_DECIDE = 2, K_ANSWER = 3, K_PASS = 4, K_CALL_END = 5, K_ABANDON = 6, K_TALK_END = 7, K_WRAP_END = 8;
 const K_MACHINE_DONE = 9, K_PAUSE_REQ = 10, K_PAUSE_END = 11, K_SHIFT_START = 12, K_SHIFT_END = 13, K_AGENT_STEP = 14, K_SAMPLE = 15;
 
-const T_HUMAN = 0, T_MACHINE = 1, T_FAILED = 2, T_NO_ANSWER = 3;
+const T_HUMAN = TRUTH_HUMAN, T_MACHINE = TRUTH_MACHINE, T_FAILED = TRUTH_FAILED;
 const TRUTH = ['human', 'machine', 'failed', 'no_answer'] as const;
 type Result = CallRecord['result'];
 
@@ -63,9 +63,7 @@ export class CallSimulator {
   #dialLevel = 0;
   readonly #snapshot: PacingSnapshot;
   readonly #agentSteps: ReadonlyArray<{ atSec: number; count: number }>;
-  readonly #mixSteps: ReadonlyArray<{ atSec: number; human: number; machine: number; failed: number; noAnswer: number }>;
-  readonly #smp: Record<'dial' | 'human' | 'machine' | 'fail' | 'greeting' | 'talk' | 'wrap' | 'amdHuman' | 'amdMachine' | 'machineHandle' | 'pause', Sampler>;
-  readonly #timeoutMs: number;
+  readonly #callee: CalleeModel;
   readonly #graceMs: number;
   readonly #maxLines: number;
 
@@ -78,16 +76,8 @@ export class CallSimulator {
     this.engineLedger = new AbandonLedger({ window: s.abandonWindow, maxAbandonRate: s.maxAbandonRate, amdFalsePositiveRate: amdFp });
     this.metrics = new SimulationMetrics({ startMs: SIM_EPOCH_MS, days: options.days, window: s.abandonWindow, maxAbandonRate: s.maxAbandonRate });
     this.#agentSteps = typeof s.agents === 'number' ? [{ atSec: 0, count: s.agents }] : s.agents;
-    this.#mixSteps = Array.isArray(s.outcomes) ? s.outcomes : [{ atSec: 0, ...s.outcomes }];
     this.peakAgents = Math.max(...this.#agentSteps.map((a) => a.count));
-    const c = compileDistribution;
-    this.#smp = {
-      dial: c(s.dialDelaySec), human: c(s.humanAnswerSec), machine: c(s.machineAnswerSec), fail: c(s.failSec),
-      greeting: c(s.greetingSec), talk: c(s.talkSec), wrap: c(s.wrapSec), amdHuman: c(s.amd.humanDecisionSec),
-      amdMachine: c(s.amd.machineDecisionSec), machineHandle: c(s.machineHandleSec ?? { dist: 'constant', value: 3 }),
-      pause: c(s.pauses?.durationSec ?? { dist: 'constant', value: 0 }),
-    };
-    this.#timeoutMs = Math.round(s.noAnswerTimeoutSec * 1000);
+    this.#callee = new CalleeModel(s, this.#rng);
     this.#graceMs = Math.round((s.abandonAfterSec ?? 2) * 1000);
     this.#maxLines = s.maxLines ?? Infinity;
     this.#snapshot = { nowMs: 0, agents: this.agents.loggedIn, calls: this.#calls.inFlight, budget: { maxAbandonRate: s.maxAbandonRate, liveAnswers: 0, abandoned: 0 }, leadsAvailable: s.leads, capacity: Infinity };
@@ -112,10 +102,6 @@ export class CallSimulator {
   /** Virtual time of the last event processed (epoch ms). */
   get endMs(): number {
     return this.#now;
-  }
-
-  #ms(sampler: Sampler): number {
-    return Math.round(sampler(this.#rng) * 1000);
   }
 
   #handle(kind: number, ref: number, gen: number): void {
@@ -242,7 +228,7 @@ export class CallSimulator {
     a.pendingPause[slot] = false;
     a.setState(slot, AGENT_PAUSED, this.#now);
     a.gen[slot] = (a.gen[slot] ?? 0) + 1;
-    this.#q.push(this.#now + Math.max(1, this.#ms(this.#smp.pause)), K_PAUSE_END, slot, a.gen[slot] ?? 0);
+    this.#q.push(this.#now + Math.max(1, this.#callee.ms('pause')), K_PAUSE_END, slot, a.gen[slot] ?? 0);
   }
 
   /** An agent finished wrap-up, a machine drop or a pause, or just logged in. */
@@ -305,71 +291,45 @@ export class CallSimulator {
     const call = this.#calls.get(slot);
     if (call === undefined) throw new PacerError('INTERNAL', 'simulator bug: call slot missing');
 
-    const mix = this.#mixAt(now);
-    const u = this.#rng.next();
-    let truth = u < mix.human ? T_HUMAN : u < mix.human + mix.machine ? T_MACHINE : u < mix.human + mix.machine + mix.failed ? T_FAILED : T_NO_ANSWER;
-    const dialMs = this.#ms(this.#smp.dial);
-    if (truth === T_HUMAN || truth === T_MACHINE) {
-      const answerMs = this.#ms(truth === T_HUMAN ? this.#smp.human : this.#smp.machine);
-      if (answerMs < this.#timeoutMs) {
-        call.truth = truth;
-        this.#q.push(now + dialMs + answerMs, K_ANSWER, slot, call.gen);
-        return;
-      }
-      truth = T_NO_ANSWER; // would have answered after the ring timeout
-    }
-    call.truth = truth;
-    if (truth === T_FAILED) {
+    const callee = this.#callee;
+    callee.dial((now - this.#shiftStartMs) / 1000);
+    call.truth = callee.truth;
+    if (callee.truth === T_HUMAN || callee.truth === T_MACHINE) {
+      this.#q.push(now + callee.delayMs, K_ANSWER, slot, call.gen);
+    } else if (callee.truth === T_FAILED) {
       this.failed++;
       call.endResult = 'failed';
-      this.#q.push(now + dialMs + this.#ms(this.#smp.fail), K_CALL_END, slot, call.gen);
+      this.#q.push(now + callee.delayMs, K_CALL_END, slot, call.gen);
     } else {
       this.noAnswer++;
       call.endResult = 'no_answer';
-      this.#q.push(now + dialMs + this.#timeoutMs, K_CALL_END, slot, call.gen);
+      this.#q.push(now + callee.delayMs, K_CALL_END, slot, call.gen);
     }
-  }
-
-  #mixAt(nowMs: number): { human: number; machine: number; failed: number; noAnswer: number } {
-    const steps = this.#mixSteps;
-    const inShiftSec = (nowMs - this.#shiftStartMs) / 1000;
-    for (let i = steps.length - 1; i > 0; i--) {
-      const st = steps[i];
-      if (st !== undefined && st.atSec <= inShiftSec) return st;
-    }
-    const first = steps[0];
-    if (first === undefined) throw new PacerError('INTERNAL', 'scenario has no outcome mix');
-    return first;
   }
 
   #answer(slot: number, call: SimCall): void {
     const now = this.#now;
-    const amd = this.#s.amd;
+    const callee = this.#callee;
     call.snap.stage = 'answered';
     call.snap.stageSinceMs = now;
     call.answeredMs = now;
-    call.deadlineMs = now + this.#ms(this.#smp.greeting) + this.#graceMs;
     if (call.truth === T_HUMAN) {
       this.humanAnswers++;
       this.metrics.recordLiveAnswer(now);
     } else this.machineAnswers++;
-    if (!amd.enabled) {
-      this.#q.push(call.deadlineMs - this.#graceMs, K_PASS, slot, call.gen);
+    callee.classify(call.truth);
+    call.deadlineMs = now + callee.greetingMs + this.#graceMs;
+    if (callee.passed) {
+      this.#q.push(now + callee.decisionMs, K_PASS, slot, call.gen);
       return;
     }
-    const u = this.#rng.next();
-    const classifiedHuman = call.truth === T_HUMAN ? u >= amd.falsePositive : u < amd.falseNegative;
-    if (classifiedHuman) {
-      this.#q.push(now + this.#ms(this.#smp.amdHuman), K_PASS, slot, call.gen);
-    } else {
-      call.endResult = 'machine';
-      if (call.truth === T_HUMAN) {
-        call.amdFalsePositive = true;
-        this.amdFalsePositives++;
-        this.#truthAbandon(now);
-      }
-      this.#q.push(now + this.#ms(this.#smp.amdMachine), K_CALL_END, slot, call.gen);
+    call.endResult = 'machine';
+    if (call.truth === T_HUMAN) {
+      call.amdFalsePositive = true;
+      this.amdFalsePositives++;
+      this.#truthAbandon(now);
     }
+    this.#q.push(now + callee.decisionMs, K_CALL_END, slot, call.gen);
   }
 
   #truthAbandon(answeredMs: number): void {
@@ -406,12 +366,12 @@ export class CallSimulator {
       this.engineLive++;
       this.engineLedger.record('live_answer', now);
       a.setState(agent, AGENT_TALK, now);
-      const talkMs = Math.max(1, this.#ms(this.#smp.talk));
+      const talkMs = Math.max(1, this.#callee.ms('talk'));
       this.talkMs += talkMs;
       this.#q.push(now + talkMs, K_TALK_END, agent, talkMs);
     } else {
       a.setState(agent, AGENT_MACHINE, now);
-      this.#q.push(now + Math.max(1, this.#ms(this.#smp.machineHandle)), K_MACHINE_DONE, agent, 0);
+      this.#q.push(now + Math.max(1, this.#callee.ms('machineHandle')), K_MACHINE_DONE, agent, 0);
     }
     this.#drain();
   }
@@ -425,7 +385,7 @@ export class CallSimulator {
     this.#finishConnected(slot, 'human');
     this.#observe({ type: 'agent_call_ended', talkMs, atMs: this.#now });
     a.setState(agent, AGENT_WRAP, this.#now);
-    const wrapMs = Math.max(0, this.#ms(this.#smp.wrap));
+    const wrapMs = Math.max(0, this.#callee.ms('wrap'));
     this.#q.push(this.#now + wrapMs, K_WRAP_END, agent, wrapMs);
   }
 

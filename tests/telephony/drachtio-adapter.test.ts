@@ -4,8 +4,7 @@ import type { OriginateRequest } from '../../src/domain/ports/telephony-port.ts'
 import { validateDrachtioAdapterOptions, trunkRequestUri } from '../../src/adapters/telephony/drachtio/drachtio-adapter-options.ts';
 import { sipFailureReason } from '../../src/adapters/telephony/drachtio/sip-failure-reason.ts';
 import { CallRecorder, expectValidCompleteSequence, uniqueNumber } from '../contract/telephony-port.contract.ts';
-import { header } from './support/sip-text.ts';
-import { audioSdp } from './support/sip-text.ts';
+import { audioSdp, header } from './support/sip-text.ts';
 import { startDrachtioRig, waitUntil, type DrachtioRig } from './support/drachtio-test-rig.ts';
 
 let rig: DrachtioRig | undefined;
@@ -213,6 +212,42 @@ describe('drachtio adapter: connection loss and reconciliation', () => {
     await rig.telephony.originate(request(uniqueNumber()), failed.onEvent);
     expect(await failed.terminal()).toMatchObject({ type: 'failed', reason: 'error' });
     expect(failed.types()).toEqual(['failed']);
+  });
+});
+
+describe('drachtio adapter: early cancel', () => {
+  it('cancels before the INVITE leaves without ringing anyone, and releases the endpoint', async () => {
+    rig = await startDrachtioRig();
+    const to = uniqueNumber();
+    rig.double.script(to, { kind: 'answer', afterMs: 1000 });
+    const rec = new CallRecorder();
+    const req = request(to);
+    media(rig).holdCreates = true;
+    await rig.telephony.originate(req, rec.onEvent);
+    await rig.telephony.cancel(req.callId);
+    media(rig).releaseCreates();
+    expect(await rec.terminal()).toMatchObject({ type: 'failed', reason: 'cancelled' });
+    expect(rec.types()).toEqual(['failed']);
+    expect(rig.double.calls.filter((c) => c.user === to)).toEqual([]);
+    expect(media(rig).endpoints[0]?.destroyed).toBe(true);
+    expect(rig.telephony.capacity().freeSessions).toBe(100);
+  });
+});
+
+describe('drachtio adapter: shutdown', () => {
+  it('closes every open call record on close(): answered ones hang up, ringing ones are cancelled', async () => {
+    rig = await startDrachtioRig();
+    const answered = await answeredCall(rig);
+    const to = uniqueNumber();
+    rig.double.script(to, { kind: 'no-answer' });
+    const ringing = new CallRecorder();
+    await rig.telephony.originate(request(to), ringing.onEvent);
+    await ringing.waitFor('ringing');
+    await rig.telephony.close();
+    expect(await answered.rec.terminal()).toMatchObject({ type: 'hangup', by: 'local' });
+    expect(await ringing.terminal()).toMatchObject({ type: 'failed', reason: 'cancelled' });
+    expect(rig.telephony.ready()).toBe(false);
+    await rig.telephony.close();
   });
 });
 

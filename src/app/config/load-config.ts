@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import type { DrachtioAdapterOptions } from '../../adapters/telephony/drachtio/drachtio-adapter-options.ts';
+import { readDrachtioOptions, TELEPHONY_SETTINGS } from './telephony-config.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSupportedCountry } from 'libphonenumber-js';
@@ -30,6 +32,8 @@ export interface PacerConfig {
   readonly sim: { readonly agents: number; readonly speed: number };
   /** This node's id, stable across restarts (attempts it left open are closed on its next start). */
   readonly nodeId: string;
+  /** The drachtio/FreeSWITCH adapter options; null unless PACER_TELEPHONY=drachtio. */
+  readonly drachtio: DrachtioAdapterOptions | null;
   /** Seed a running demo campaign on an empty database (simulated telephony only). */
   readonly demo: boolean;
   /** Config files that were read, in order. */
@@ -52,6 +56,7 @@ const SETTINGS = {
   simSpeed: 'PACER_SIM_SPEED',
   nodeId: 'PACER_NODE_ID',
   demo: 'PACER_DEMO',
+  ...TELEPHONY_SETTINGS,
 } as const;
 type SettingKey = keyof typeof SETTINGS;
 
@@ -188,6 +193,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PacerConfig {
   const nodeId = str('nodeId') ?? hostname();
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(nodeId)) issues.push({ field: fieldOf('nodeId'), reason: 'must be 1-64 letters, digits, dots, dashes or underscores' });
   const demo = bool('demo', true);
+  const drachtio = readDrachtioOptions({ str, num, oneOf, fieldOf, issues }, telephony === 'drachtio');
 
   if (issues.length > 0) {
     throw new PacerError('CONFIG_INVALID', `invalid configuration:\n${issues.map((i) => `  - ${i.field}: ${i.reason}`).join('\n')}`, { issues });
@@ -206,6 +212,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PacerConfig {
     sim: Object.freeze({ agents, speed }),
     nodeId,
     demo,
+    drachtio,
     sources: Object.freeze([...sources]),
   });
 }

@@ -7,7 +7,7 @@ export const DEFAULT_DIAL_RATIO = 2;
 
 /**
  * Fixed-ratio dialing: keeps `ratio` lines per ready agent, i.e. places
- * floor(ratio x ready agents) - calls in flight (never negative). Ignores the abandon budget: it is
+ * round(ratio x ready agents) - calls in flight (never negative). Ignores the abandon budget: it is
  * the baseline the adaptive policies are measured against.
  *
  * @example
@@ -30,7 +30,7 @@ export function createRatioPolicy(config: PacingPolicyConfig): PacingPolicy {
     },
     decide(snapshot: PacingSnapshot): PacingDecision {
       const ready = countReadyAgents(snapshot);
-      const lines = Math.floor(ratio * ready + 1e-9);
+      const lines = Math.round(ratio * ready);
       return { callsToPlace: boundCalls(lines - snapshot.calls.length, snapshot), dialLevel: ratio, reason: ready === 0 ? 'no_ready_agents' : 'fixed_ratio' };
     },
   };

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../../src/adapters/http/app.ts';
 import importRoutes from '../../../src/adapters/http/routes/imports.ts';
@@ -16,12 +18,14 @@ let services: Services;
 // No worker is registered: queued jobs stay waiting and the tests run the job themselves.
 const queue = new InProcessJobQueue();
 const keys: Record<string, string> = {};
+// Jobs left queued here are never run: their spooled files go with this directory.
+const routeSpoolDir = join(spoolDir, `routes-${randomUUID()}`);
 
 beforeAll(async () => {
   f = openImportFixture();
   services = createServices({ db: f.database.db, pool: f.database.pool, defaultRegion: 'US' });
   const imports = new LeadImportService({
-    db: f.database.db, imports: f.imports, auditLog: services.auditLog, queue, spoolDir, defaultRegion: 'US', maxUploadBytes: 64 * 1024,
+    db: f.database.db, imports: f.imports, auditLog: services.auditLog, queue, spoolDir: routeSpoolDir, defaultRegion: 'US', maxUploadBytes: 64 * 1024,
   });
   app = await buildApp({
     services,
@@ -39,6 +43,7 @@ afterAll(async () => {
   await app.close();
   await queue.close();
   await f.close();
+  await rm(routeSpoolDir, { recursive: true, force: true });
 });
 
 function post(campaignId: string, body: string | Buffer, options: { role?: string; contentType?: string; query?: string } = {}): Promise<LightMyRequestResponse> {

@@ -23,6 +23,9 @@ export class ScriptedMediaServer implements MediaServerPort {
   /** FreeSWITCH's heartbeat `Max-Sessions` (0 = not reported yet). */
   heartbeatMaxSessions = 0;
   failNextCreate = false;
+  /** Set to hold endpoint creation until `releaseCreate()` (a slow FreeSWITCH). */
+  holdCreates = false;
+  #held: (() => void)[] = [];
 
   constructor(id: string, timers: TimerScheduler) {
     this.id = id;
@@ -63,7 +66,13 @@ export class ScriptedMediaServer implements MediaServerPort {
     this.#listeners.push(listener);
   }
 
+  releaseCreates(): void {
+    this.holdCreates = false;
+    for (const release of this.#held.splice(0)) release();
+  }
+
   async createEndpoint(): Promise<MediaEndpoint> {
+    if (this.holdCreates) await new Promise<void>((resolve) => this.#held.push(resolve));
     if (!this.#up) throw new Error(`media server ${this.id} is not connected`);
     if (this.failNextCreate) {
       this.failNextCreate = false;

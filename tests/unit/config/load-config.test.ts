@@ -110,3 +110,38 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
   });
 });
+
+describe('loadConfig: drachtio telephony', () => {
+  it('builds the adapter options from DRACHTIO_URL, FREESWITCH_URL and the trunk', () => {
+    const config = loadConfig({
+      env: {
+        PACER_TELEPHONY: 'drachtio',
+        DRACHTIO_URL: 'drachtio://s3cret@10.0.0.5:9022',
+        FREESWITCH_URL: 'esl://ClueCon@fs1.local:8021, esl://pw2@fs2.local',
+        PACER_TRUNK_URI: 'sip:{to}@carrier.example.com',
+        PACER_AMD_ENGINE: 'none',
+        PACER_MEDIA_MAX_CPS: '50',
+      },
+      configDir: dir(),
+    });
+    expect(config.drachtio).toMatchObject({
+      drachtio: { host: '10.0.0.5', port: 9022, secret: 's3cret' },
+      mediaServers: [
+        { id: 'fs1', eslHost: 'fs1.local', eslPort: 8021, eslSecret: 'ClueCon', maxCps: 50, hasModAmd: false, hasModAvmd: true },
+        { id: 'fs2', eslHost: 'fs2.local', eslPort: 8021, eslSecret: 'pw2' },
+      ],
+      trunk: { uri: 'sip:{to}@carrier.example.com' },
+      amd: { engine: 'none' },
+    });
+  });
+
+  it('names every missing or malformed telephony setting at once', () => {
+    const issues = issuesOf(() => loadConfig({ env: { PACER_TELEPHONY: 'drachtio', DRACHTIO_URL: 'http://x', PACER_AMD_TIMEOUT_MS: '10' }, configDir: dir() }));
+    const fields = issues.map((i) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(['DRACHTIO_URL', 'FREESWITCH_URL', 'PACER_TRUNK_URI', 'PACER_AMD_TIMEOUT_MS']));
+  });
+
+  it('leaves the options out in simulated mode', () => {
+    expect(loadConfig({ env: {}, configDir: dir() }).drachtio).toBeNull();
+  });
+});

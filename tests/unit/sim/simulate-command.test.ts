@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../src/cli/commands/simulate.ts';
 
@@ -61,9 +63,12 @@ describe('pacer simulate', () => {
   it('says so plainly when the HTML report writer is missing, or writes the report', async () => {
     const io = capture();
     const writer = new URL('../../../src/sim/report/html-report.ts', import.meta.url);
-    const code = await run(['--scenario', 'reference-5', '--policy', 'progressive', '--days', '1', '--report', '/tmp/pacer-sim-test-report.html']);
-    if (existsSync(writer)) expect(code).toBe(0);
-    else {
+    const out = join(mkdtempSync(join(tmpdir(), 'pacer-sim-')), 'report.html');
+    const code = await run(['--scenario', 'reference-5', '--policy', 'progressive', '--days', '1', '--report', out]);
+    if (existsSync(writer)) {
+      expect(code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/i);
+    } else {
       expect(code).toBe(1);
       expect(io.err()).toMatch(/report writer not available/);
     }

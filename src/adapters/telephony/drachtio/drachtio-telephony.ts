@@ -173,7 +173,7 @@ export class DrachtioTelephony implements TelephonyPort {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([...this.#calls.values()].map((call) => call.hangup()));
+    await Promise.all([...this.#calls.values()].map((call) => call.shutdown()));
     await this.#agents.dropAll('signaling');
     stopSrf(this.#srf);
     await Promise.all(this.#pool.servers.map((s) => s.port.close()));

@@ -143,6 +143,15 @@ export class OutboundCall {
     await this.#finish({ type: 'hangup', callId: this.id, atMs: this.#now(), by: 'local' });
   }
 
+  /** Adapter shutdown: closes the record now (a late 200 is released with BYE when it comes). */
+  async shutdown(): Promise<void> {
+    if (this.#terminal) return;
+    if (this.answered) return this.hangup();
+    this.#cancelReason ??= 'cancelled';
+    this.#sendCancel();
+    await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: 'cancelled' });
+  }
+
   /** `uuid_bridge` with the agent's nailed-up endpoint; emits `bridged`. */
   async bridgeTo(agentId: string, agentEndpoint: MediaEndpoint): Promise<void> {
     const endpoint = this.#endpoint;

@@ -34,9 +34,13 @@ export const DEFAULT_CALLEE_MODEL: CalleeModelParams = {
 
 /** One callee's behaviour, drawn when the call is placed (or scripted by a test). */
 export type CalleeScript =
-  | { kind: 'human' | 'machine'; ringMs: number; answerAfterMs: number; amdResult: AmdResult; amdDecisionMs: number; talkMs: number; beepAfterMs: number; patienceMs: number }
+  | { kind: 'human' | 'machine'; ringMs: number; answerAfterMs: number; amdResult: AmdResult; amdDecisionMs: number; talkMs: number; beepAfterMs: number; patienceMs: number; amdCause?: string }
   | { kind: 'failed'; ringMs: number; failAfterMs: number; reason: Exclude<FailureReason, 'no-answer' | 'cancelled'>; sipCause: number }
-  | { kind: 'no_answer'; ringMs: number };
+  /**
+   * Rings until given up on. With `answersOnCancel`, the callee picks up at the very moment the call
+   * is cancelled (or times out): the 200 OK crossing the CANCEL on a real network.
+   */
+  | { kind: 'no_answer'; ringMs: number; answersOnCancel?: boolean };
 
 const failureMix: readonly { reason: Exclude<FailureReason, 'no-answer' | 'cancelled'>; sipCause: number; p: number }[] = [
   { reason: 'busy', sipCause: 486, p: 0.6 },

@@ -27,6 +27,9 @@ export interface SimTelephonyOptions {
   script?: (request: OriginateRequest) => CalleeScript | undefined;
 }
 
+/** mod_amd's causes for its decisions, as the real adapter reports them. */
+const defaultAmdCause = { human: 'HUMAN', machine: 'LONGGREETING', unknown: 'TOOLONG' } as const;
+
 interface SimCall {
   request: OriginateRequest;
   script: CalleeScript;
@@ -121,7 +124,7 @@ export class SimTelephony implements TelephonyPort {
     this.#later(call, script.ringMs, () => call.emit({ type: 'ringing', callId: id, atMs: this.#now(), earlyMedia: false }));
     const answerAtMs = script.kind === 'no_answer' ? Infinity : script.ringMs + script.answerAfterMs;
     if (answerAtMs >= request.ringTimeoutMs) {
-      this.#later(call, request.ringTimeoutMs, () => this.#terminal(call, { type: 'failed', callId: id, atMs: this.#now(), reason: 'no-answer', sipCause: 487 }));
+      this.#later(call, request.ringTimeoutMs, () => this.#giveUp(call, 'no-answer'));
       return { ok: true };
     }
     if (script.kind === 'no_answer') return { ok: true };
@@ -135,7 +138,7 @@ export class SimTelephony implements TelephonyPort {
     call.emit({ type: 'answered', callId: id, atMs: this.#now() });
     if (call.request.amd.enabled) {
       this.#later(call, script.amdDecisionMs, () =>
-        call.emit({ type: 'amd', callId: id, atMs: this.#now(), result: script.amdResult, decisionMs: script.amdDecisionMs }),
+        call.emit({ type: 'amd', callId: id, atMs: this.#now(), result: script.amdResult, decisionMs: script.amdDecisionMs, cause: script.amdCause ?? defaultAmdCause[script.amdResult] }),
       );
     }
     if (script.kind === 'machine') {
@@ -156,9 +159,18 @@ export class SimTelephony implements TelephonyPort {
   async cancel(callId: string): Promise<void> {
     const call = this.#calls.get(callId);
     if (call === undefined) return;
-    // The answer may have won the race: then the call is hung up, never `failed`.
+    this.#giveUp(call, 'cancelled');
+  }
+
+  /** The caller gives up (cancel or ring timeout). An answer that wins the race is hung up, never `failed`. */
+  #giveUp(call: SimCall, reason: 'cancelled' | 'no-answer'): void {
+    const callId = call.request.callId;
+    if (!call.answered && call.script.kind === 'no_answer' && call.script.answersOnCancel === true) {
+      call.answered = true;
+      call.emit({ type: 'answered', callId, atMs: this.#now() });
+    }
     if (call.answered) this.#terminal(call, { type: 'hangup', callId, atMs: this.#now(), by: 'local' });
-    else this.#terminal(call, { type: 'failed', callId, atMs: this.#now(), reason: 'cancelled', sipCause: 487 });
+    else this.#terminal(call, { type: 'failed', callId, atMs: this.#now(), reason, sipCause: 487 });
   }
 
   async bridge(callId: string, agentId: string): Promise<BridgeResult> {
