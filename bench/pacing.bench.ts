@@ -185,12 +185,12 @@ let id = 0;
 /** Evaluates every policy, then searches the fixed-ratio grid for the best ratio within the cap. */
 async function evaluate(scenarios: readonly GridScenario[], seeds: readonly number[], days: number, ratioStep: number, pool: Pool): Promise<Map<string, Row[]>> {
   const tasks: Task[] = [];
-  const index: Array<{ scenario: number; policy: string }> = [];
+  const index = new Map<number, { scenario: number; policy: string }>();
   scenarios.forEach((g, si) => {
     for (const p of POLICIES) {
       for (const seed of seeds) {
+        index.set(id, { scenario: si, policy: p.label });
         tasks.push({ id: id++, scenario: g.scenario, seed, days, policy: { name: p.name, ratio: p.ratio, maxAbandonRate: g.scenario.maxAbandonRate, abandonWindow: g.scenario.abandonWindow } });
-        index.push({ scenario: si, policy: p.label });
       }
     }
   });
@@ -199,7 +199,7 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
   scenarios.forEach((g, si) => {
     rows.set(
       g.label,
-      POLICIES.map((p) => aggregate(p.label, tasks.filter((t) => index[t.id]?.scenario === si && index[t.id]?.policy === p.label).map((t) => res.get(t.id)).filter((o): o is Outcome => o !== undefined))),
+      POLICIES.map((p) => aggregate(p.label, tasks.filter((t) => index.get(t.id)?.scenario === si && index.get(t.id)?.policy === p.label).map((t) => res.get(t.id)).filter((o): o is Outcome => o !== undefined))),
     );
   });
   // Best fixed ratio in hindsight: bisection over the ratio grid 1, 1 + step, ..., 10, all scenarios in

@@ -11,6 +11,7 @@ import type { Campaign } from '../domain/campaign/campaign.ts';
 import type { EventBus } from '../domain/ports/event-bus.ts';
 import type { Lease } from '../domain/ports/lease.ts';
 import type { Logger } from '../domain/ports/logger.ts';
+import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
 import { DialerRuntime, type RuntimeEvents } from '../runtime/dialer-runtime.ts';
 import { SimAgents } from '../runtime/sim-agents.ts';
@@ -25,11 +26,13 @@ export interface CreateDialerOptions {
   /** The telephony port; simulated when absent. */
   telephony?: TelephonyPort;
   sim: { agents: number; speed: number };
+  /** The scheduler the dialer runs on (tests pass a VirtualScheduler); the wall clock when absent. */
+  scheduler?: Scheduler;
 }
 
 export interface Dialer {
   runtime: DialerRuntime;
-  scheduler: SystemScheduler;
+  scheduler: Scheduler;
   telephony: TelephonyPort;
   /** Registers the agent, disposition and stats routes on the `/v1` instance. */
   registerRoutes(v1: FastifyInstance): Promise<void>;
@@ -44,7 +47,9 @@ export interface Dialer {
  */
 export function createDialer(options: CreateDialerOptions): Dialer {
   const simulated = options.telephony === undefined;
-  const scheduler = new SystemScheduler({ speed: simulated ? options.sim.speed : 1 });
+  // The wall-clock scheduler is ours to cancel at close; a scheduler passed in belongs to the caller.
+  const systemScheduler = options.scheduler === undefined ? new SystemScheduler({ speed: simulated ? options.sim.speed : 1 }) : undefined;
+  const scheduler: Scheduler = systemScheduler ?? (options.scheduler as Scheduler);
   const telephony = options.telephony ?? new SimTelephony({ scheduler, seed: Date.now() % 2_147_483_647 });
   const simAgents = simulated && options.sim.agents > 0 ? new SimAgents({ scheduler, telephony, seed: 1 }) : undefined;
   const eventBus = options.eventBus as EventBus<RuntimeEvents>;
@@ -93,7 +98,7 @@ export function createDialer(options: CreateDialerOptions): Dialer {
     async close() {
       await runtime.close();
       await telephony.close();
-      scheduler.cancelAll();
+      systemScheduler?.cancelAll();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
@@ -12,6 +13,7 @@ import { PacerError } from '../domain/pacer-error.ts';
 import type { PacerConfig } from './config/load-config.ts';
 import { createServices, type Services } from './create-services.ts';
 import { importSpoolDir, registerImportFeature } from './register-import-feature.ts';
+import { registerComplianceFeature } from './register-compliance-feature.ts';
 import { createDialer, type Dialer } from './create-dialer.ts';
 import { createConfiguredTelephony, dialerLifecycle } from './dialer-lifecycle.ts';
 import { seedDemoCampaign } from './demo-campaign.ts';
@@ -158,6 +160,7 @@ export async function createRuntime(config: PacerConfig, options: CreateRuntimeO
       registerFeatures: async (v1) => {
         await registerImportFeature(v1, { database, jobQueue: queue.jobQueue, services, defaultRegion: config.defaultRegion, spoolDir: importSpoolDir(config.dataDir) });
         await dialer.registerRoutes(v1);
+        await registerComplianceFeature(v1, { db: database.db, clock: dialer.scheduler, backgroundExports: { jobQueue: queue.jobQueue, dir: join(config.dataDir, 'exports') }, metrics: { registry: metrics.registry, runtime: dialer.runtime, telephony: dialer.telephony } });
       },
     });
     stack.push({ name: 'http', close: () => app.close() });

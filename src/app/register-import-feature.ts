@@ -21,6 +21,8 @@ export interface ImportFeatureDeps {
   maxUploadBytes?: number;
   /** Run the `imports` worker in this process (default true). */
   runWorker?: boolean;
+  /** Re-enqueue imports left queued/running by a crash, at registration (default true). */
+  requeueUnfinished?: boolean;
 }
 
 /** Where uploads are spooled under the data directory. */
@@ -30,14 +32,15 @@ export function importSpoolDir(dataDir: string): string {
 
 /**
  * Wires lead imports (IMPORT engineer's adapters): the `imports` queue worker and the routes
- * `POST /v1/campaigns/{id}/leads` and `GET /v1/imports/{id}` on the `/v1` instance.
+ * `POST /v1/campaigns/{id}/leads` and `GET /v1/imports/{id}` on the `/v1` instance, then re-enqueues
+ * imports a crash left queued or running (returns how many).
  *
  * @example
  * ```ts
  * await buildApp({ ..., registerFeatures: (v1) => registerImportFeature(v1, { database, jobQueue, services, defaultRegion: 'US', spoolDir }) });
  * ```
  */
-export async function registerImportFeature(v1: FastifyInstance, deps: ImportFeatureDeps): Promise<void> {
+export async function registerImportFeature(v1: FastifyInstance, deps: ImportFeatureDeps): Promise<{ requeued: number }> {
   const { database, services } = deps;
   const imports = new ImportRepository(database.db);
   const service = new LeadImportService({
@@ -59,4 +62,8 @@ export async function registerImportFeature(v1: FastifyInstance, deps: ImportFea
     });
   }
   await v1.register(importRoutes, { imports: service, ...(deps.maxUploadBytes !== undefined ? { maxUploadBytes: deps.maxUploadBytes } : {}) });
+  // Crash recovery: imports left queued (crash between commit and enqueue) or running (a worker died
+  // mid-import; its transaction rolled back) are enqueued again. Idempotent: the job id is the import id.
+  if (deps.requeueUnfinished ?? true) return { requeued: await service.requeueUnfinished() };
+  return { requeued: 0 };
 }

@@ -34,6 +34,8 @@ interface LiveCall {
   phone: string;
   log: Logger;
   cancelDeadline: (() => void) | undefined;
+  /** The agent that owns this callback, if any. */
+  ownerAgentId: string | undefined;
 }
 
 /**
@@ -97,9 +99,13 @@ export class CallCoordinator {
     return counts;
   }
 
-  /** Registers a call about to be originated; returns the event sink to give the telephony port. */
-  track(callId: string, phone: string, session: CallSession, log: Logger): (event: CallEvent) => void {
-    this.#calls.set(callId, { session, phone, log, cancelDeadline: undefined });
+  /**
+   * Registers a call about to be originated; returns the event sink to give the telephony port.
+   * `ownerAgentId`: an agent-owned callback, offered to that agent when it answers if the agent is
+   * ready; otherwise the longest-idle ready agent takes it (a live callee is never kept waiting for one agent).
+   */
+  track(callId: string, phone: string, session: CallSession, log: Logger, ownerAgentId?: string): (event: CallEvent) => void {
+    this.#calls.set(callId, { session, phone, log, cancelDeadline: undefined, ownerAgentId });
     return (event) => this.#onEvent(callId, event);
   }
 
@@ -142,7 +148,8 @@ export class CallCoordinator {
     for (const effect of effects) {
       switch (effect.type) {
         case 'reserve_agent': {
-          const agentId = this.roster.reserveLongestIdle(callId, scheduler.nowMs());
+          const owner = call.ownerAgentId;
+          const agentId = owner !== undefined && this.roster.reserve(owner, callId, scheduler.nowMs()) ? owner : this.roster.reserveLongestIdle(callId, scheduler.nowMs());
           if (agentId !== undefined) {
             this.#agentChanged(agentId);
             this.#perform(callId, call.session.offerAgent(agentId, scheduler.nowMs()));

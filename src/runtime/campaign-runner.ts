@@ -239,7 +239,7 @@ export class CampaignRunner {
   async #place(count: number, nowMs: number, decision: PacingDecision): Promise<void> {
     const { hopper, gate, attempts, decisions, nodeId } = this.#d;
     const c = this.campaign;
-    const leads = await hopper.lease({ campaignId: c.id, nodeId, count, nowMs, leaseMs: this.#d.leadLeaseMs, maxAttemptsPerNumber: this.#d.maxAttemptsPerNumber });
+    const leads = await hopper.lease({ campaignId: c.id, nodeId, count, nowMs, leaseMs: this.#d.leadLeaseMs, maxAttemptsPerNumber: this.#d.maxAttemptsPerNumber, readyAgentIds: this.coordinator.roster.readyAgentIds() });
     // Fewer due leads than asked for: the hopper is empty until the next refresh.
     this.#hopperDepth = leads.length < count ? 0 : Math.max(0, this.#hopperDepth - leads.length);
     if (leads.length === 0) return;
@@ -296,7 +296,7 @@ export class CampaignRunner {
     const c = this.campaign;
     const session = new CallSession({ callId: attemptId, amdEnabled: c.amd.enabled, machineAction: c.amd.machineAction, beepTimeoutMs: 30_000 }, nowMs);
     const log = this.#log.child({ callId: attemptId, phone: maskPhone(lead.phoneE164) });
-    const sink = this.coordinator.track(attemptId, lead.phoneE164, session, log);
+    const sink = this.coordinator.track(attemptId, lead.phoneE164, session, log, lead.callbackAgentId ?? undefined);
     this.#leadByCall.set(attemptId, { leadId: lead.leadId });
     const result = await telephony.originate(
       { callId: attemptId, campaignId: c.id, to: lead.phoneE164, callerId: c.callerId, ringTimeoutMs: c.ringTimeoutMs, amd: { enabled: c.amd.enabled, detectBeep: c.amd.machineAction === 'voicemail' } },

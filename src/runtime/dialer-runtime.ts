@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AgentState } from '../domain/agent/agent-roster.ts';
 import type { Campaign } from '../domain/campaign/campaign.ts';
+import { nextStep } from '../domain/call/retry-schedule.ts';
 import { PacerError } from '../domain/pacer-error.ts';
 import type { EventBus } from '../domain/ports/event-bus.ts';
 import type { Lease } from '../domain/ports/lease.ts';
@@ -12,6 +13,7 @@ import { CallAttemptRepository } from '../adapters/db/repositories/call-attempt-
 import { DialDecisionRepository } from '../adapters/db/repositories/dial-decision-repository.ts';
 import { DialGateRepository } from '../adapters/db/repositories/dial-gate-repository.ts';
 import { HopperRepository } from '../adapters/db/repositories/hopper-repository.ts';
+import { retryClass } from './attempt-write-behind.ts';
 import { CampaignRunner, type CampaignRunnerStats } from './campaign-runner.ts';
 import type { SimAgents } from './sim-agents.ts';
 
@@ -49,6 +51,8 @@ export class DialerRuntime {
   #closed = false;
   /** Agents whose stream dropped: paused as soon as they are free (a bridged call is never cut). */
   readonly #disconnected = new Set<string>();
+  /** The agent-state writes, chained so they reach the database in order. */
+  #stateWrites: Promise<void> = Promise.resolve();
 
   constructor(deps: DialerRuntimeDeps) {
     this.#d = deps;
@@ -65,12 +69,52 @@ export class DialerRuntime {
   async start(): Promise<{ orphansClosed: number; campaignsResumed: number }> {
     const now = this.#d.scheduler.nowMs();
     const orphans = await this.#repos.attempts.closeOrphans(this.#d.nodeId, now);
-    if (orphans.length > 0) this.#log.warn({ count: orphans.length }, 'closed call attempts left open by a previous run as unknown');
+    if (orphans.length > 0) {
+      this.#log.warn({ count: orphans.length }, 'closed call attempts left open by a previous run as unknown');
+      await this.#settleOrphanLeads(orphans, now);
+    }
     await this.#repos.hopper.reclaimExpired(now);
     const running = await this.#d.db.selectFrom('campaigns').select('id').where('status', '=', 'running').where('deleted_at', 'is', null).execute();
     let resumed = 0;
-    for (const { id } of running) if ((await this.runCampaign(id)) === 'running') resumed++;
+    for (const { id } of running) {
+      // One campaign that cannot be resumed (e.g. deleted meanwhile) does not keep the others down.
+      const r = await this.runCampaign(id).catch((err: unknown) => {
+        this.#log.error({ err, campaignId: id }, 'campaign not resumed');
+        return 'failed' as const;
+      });
+      if (r === 'running') resumed++;
+    }
     return { orphansClosed: orphans.length, campaignsResumed: resumed };
+  }
+
+  /**
+   * The leads of attempts a crash left open are still `in_call`. Each is settled from what the record
+   * knew: a human reached (not abandoned) closes the lead as `done`; otherwise it goes back to the
+   * hopper under the campaign's retry rule for the outcome's class (`unknown` counts as failed), or is
+   * closed as exhausted. A lead already settled (e.g. by a disposition) is left alone.
+   */
+  async #settleOrphanLeads(attemptIds: readonly string[], nowMs: number): Promise<void> {
+    const rows = await this.#d.db.selectFrom('call_attempts').innerJoin('leads', 'leads.id', 'call_attempts.lead_id')
+      .select(['call_attempts.lead_id as leadId', 'call_attempts.campaign_id as campaignId', 'call_attempts.outcome', 'call_attempts.abandoned'])
+      .where('call_attempts.id', 'in', [...attemptIds]).where('leads.status', '=', 'in_call').execute();
+    const byCampaign = new Map<string, typeof rows>();
+    for (const r of rows) byCampaign.set(r.campaignId, [...(byCampaign.get(r.campaignId) ?? []), r]);
+    for (const [campaignId, orphans] of byCampaign) {
+      const campaign = await this.#d.loadCampaign(campaignId);
+      const counts = await this.#repos.gate.attemptCounts(orphans.map((o) => o.leadId));
+      await this.#repos.gate.settleLeads(
+        orphans.map(({ leadId, outcome, abandoned }) => {
+          const lastOutcome = outcome ?? 'unknown';
+          const cls = retryClass({ originatedAtMs: nowMs, outcome: lastOutcome, abandoned, messagePlayed: false });
+          if (cls === 'final') return { leadId, status: 'done' as const, nextAttemptAtMs: null, lastOutcome };
+          const c = counts.get(leadId) ?? { lead: 0, noAnswer: 0, busy: 0, machine: 0, failed: 0 };
+          const step = campaign === undefined ? undefined : nextStep({ outcome: cls, attemptsWithOutcome: c[cls], leadAttempts: c.lead }, campaign.retryRules, campaign.maxAttemptsPerLead, nowMs);
+          return step?.action === 'retry'
+            ? { leadId, status: 'scheduled' as const, nextAttemptAtMs: step.atMs, lastOutcome }
+            : { leadId, status: 'exhausted' as const, nextAttemptAtMs: null, lastOutcome };
+        }),
+      );
+    }
   }
 
   /** Starts (or resumes) dialing a campaign on this node, if no other node holds it. */
@@ -152,6 +196,7 @@ export class DialerRuntime {
   /** Waits for every runner's in-flight work (virtual-clock tests). */
   async whenIdle(): Promise<void> {
     await Promise.all([...this.#runners.values()].map((e) => e.runner.whenIdle()));
+    await this.#stateWrites;
   }
 
   /**
@@ -171,6 +216,8 @@ export class DialerRuntime {
     const r = runner.coordinator.setAgentState(agentId, state, reason);
     if (!r.ok) return r;
     if (state === 'logged_out') await this.#d.telephony.agentLogout(agentId);
+    // The answer reflects the stored state.
+    await this.#stateWrites;
     return { ok: true, state };
   }
 
@@ -222,12 +269,18 @@ export class DialerRuntime {
         }
       });
     }
-    void this.#d.db
-      .updateTable('agents')
-      .set({ state, state_reason: reason ?? null, state_since: new Date(atMs) })
-      .where('id', '=', agentId)
-      .execute()
-      .catch((err: unknown) => this.#log.error({ err, agentId }, 'agent state not saved'));
+    // One write after the other: states of one agent land in the order they happened.
+    this.#stateWrites = this.#stateWrites.then(() =>
+      this.#d.db
+        .updateTable('agents')
+        .set({ state, state_reason: reason ?? null, state_since: new Date(atMs) })
+        .where('id', '=', agentId)
+        .execute()
+        .then(
+          () => undefined,
+          (err: unknown) => this.#log.error({ err, agentId }, 'agent state not saved'),
+        ),
+    );
     void this.#d.eventBus.publish('agent.state', { agentId, state, reason: reason ?? null, atMs }).catch((err: unknown) => this.#log.error({ err, agentId }, 'agent state not published'));
   }
 

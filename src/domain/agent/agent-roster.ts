@@ -78,6 +78,21 @@ export class AgentRoster {
     return best.agentId;
   }
 
+  /** Reserves this agent for `callId` if it is ready; false otherwise (e.g. an agent-owned callback). */
+  reserve(agentId: string, callId: string, nowMs: number): boolean {
+    const a = this.#agents.get(agentId);
+    if (a?.state !== 'ready') return false;
+    a.state = 'reserved';
+    a.stateSinceMs = nowMs;
+    a.callId = callId;
+    return true;
+  }
+
+  /** Ids of the agents ready now. */
+  readyAgentIds(): string[] {
+    return [...this.#agents.values()].filter((a) => a.state === 'ready').map((a) => a.agentId);
+  }
+
   /** Agents as the pacing engine sees them (logged-out agents left out). */
   pacingSnapshot(): AgentSnapshot[] {
     const out: AgentSnapshot[] = [];

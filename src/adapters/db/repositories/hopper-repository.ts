@@ -33,7 +33,19 @@ export class HopperRepository {
     this.#db = db;
   }
 
-  async lease(input: { campaignId: string; nodeId: string; count: number; nowMs: number; leaseMs: number; maxAttemptsPerNumber: number }): Promise<LeasedLead[]> {
+  async lease(input: {
+    campaignId: string;
+    nodeId: string;
+    count: number;
+    nowMs: number;
+    leaseMs: number;
+    maxAttemptsPerNumber: number;
+    /**
+     * Agents ready now on this node. A callback owned by an agent (`callback_agent_id`) is leased only
+     * while its agent is among them, so it is offered to that agent; absent: owned callbacks wait.
+     */
+    readyAgentIds?: readonly string[];
+  }): Promise<LeasedLead[]> {
     if (input.count <= 0) return [];
     const now = new Date(input.nowMs);
     const expires = new Date(input.nowMs + input.leaseMs);
@@ -56,6 +68,7 @@ export class HopperRepository {
         WHERE l.campaign_id = ${input.campaignId}
           AND l.status IN ('new', 'scheduled', 'callback')
           AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= ${now})
+          AND (l.status <> 'callback' OR l.callback_agent_id IS NULL OR l.callback_agent_id = ANY(${[...(input.readyAgentIds ?? [])]}::uuid[]))
           AND EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND NOT p.dnc_flagged AND p.attempts < ${input.maxAttemptsPerNumber})
         ORDER BY l.next_attempt_at NULLS FIRST, l.id
         LIMIT ${input.count}

@@ -88,6 +88,8 @@ export class ImportLeadWriter {
       await client.query('BEGIN');
       // The per-chunk probes are small index lookups: parallel workers only add start-up cost.
       await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      // Every statement here is small and repeated per chunk: JIT compilation would only add time.
+      await client.query('SET LOCAL jit = off');
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('pacer.lead-import:' || $1, 0))`, [target.campaignId]);
     } catch (err) {
       client.release(true);

@@ -113,9 +113,10 @@ const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async functio
     websocket: true,
     config: { roles: ['admin', 'manager', 'agent'] },
     schema: { tags, summary: 'WebSocket: the agent state changes and screen pops (lead data and history) as JSON messages', params: IdParams },
+    // Checked before the upgrade, so another agent's key gets a plain 403 and no socket.
+    preHandler: async (request) => ownAgentOnly(request.principal, request.params.id),
   }, async (socket, request) => {
     const agentId = request.params.id;
-    ownAgentOnly(request.principal, agentId);
     const send = (message: unknown): void => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };

@@ -20,7 +20,7 @@ import type { AbandonBudgetSnapshot } from '../pacing-policy.ts';
  * @example
  * ```ts
  * const allowance = abandonAllowance({ maxAbandonRate: 0.03, liveAnswers: 2000, abandoned: 40 }, { hiddenHumanShare: 0, planningAnswers: 200 });
- * allowance.targetRate; // ~0.027 + (20 - 2 * 4.4) / 200 = ~0.083, capped at 0.06
+ * allowance.targetRate; // 0.95 * 0.03 + (20 - 2 * 4.4) / 200 = ~0.084, capped at 2 * 0.03
  * ```
  */
 export interface AbandonAllowance {
@@ -40,7 +40,7 @@ export interface AbandonAllowanceOptions {
   hiddenHumanShare: number;
   /** Live answers expected over the planning period (~30 min). */
   planningAnswers: number;
-  /** Fraction of the cap planned for in steady state (default 0.9). */
+  /** Fraction of the cap planned for in steady state (default 0.95). */
   safety?: number;
   /** Live answers and abandons that leave the sliding window during the planning period. */
   leaving?: { liveAnswers: number; abandoned: number };
@@ -62,7 +62,7 @@ export function abandonAllowance(budget: AbandonBudgetSnapshot, options: Abandon
   const planning = Math.max(30, options.planningAnswers);
   const dropShare = Math.max(0, options.amdDropShare ?? 0);
   const margin = 2 + Math.sqrt(effectiveMaxRate * planning) + 3 * Math.sqrt(dropShare * budget.liveAnswers);
-  const safety = options.safety ?? 0.9;
+  const safety = options.safety ?? 0.95;
   const ramp = Math.min(1, Math.max(0, (remaining - 1) / margin));
   const surplus = Math.max(0, remaining - 2 * margin) / planning;
   const targetRate = Math.min(2 * effectiveMaxRate, safety * effectiveMaxRate * ramp + surplus);

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../adapters/db/database.ts';
+import { CallRecordExportRepository } from '../adapters/db/repositories/call-record-export-repository.ts';
+import { ReportRepository } from '../adapters/db/repositories/report-repository.ts';
+import callRecordsRoutes from '../adapters/http/routes/call-records.ts';
+import reportsRoutes from '../adapters/http/routes/reports.ts';
+import exportsRoutes from '../adapters/http/routes/exports.ts';
+import { ExportJobRepository } from '../adapters/db/repositories/export-job-repository.ts';
+import { registerExportWorker } from '../adapters/export/export-job-worker.ts';
+import type { JobQueue } from '../domain/ports/job-queue.ts';
+import { CampaignStatsRepository } from '../adapters/db/repositories/campaign-stats-repository.ts';
+import { createPromRuntimeMetrics } from '../adapters/metrics/prom-runtime-metrics.ts';
+import { registerRuntimeGauges, type RuntimeGaugeSource } from '../adapters/metrics/runtime-gauges.ts';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../domain/ports/clock.ts';
+import type { RuntimeMetrics } from '../domain/ports/metrics.ts';
+
+export interface ComplianceFeatureDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Reasoned AMD false-positive estimate for the UK abandonment figure (default 0). */
+  amdFalsePositiveRate?: number;
+  /** Background exports (`/v1/exports`): the job queue and where finished files are kept. */
+  backgroundExports?: { jobQueue: JobQueue; dir: string; runWorker?: boolean };
+  /** The service registry and the running dialer: adds the scrape-time runtime gauges. */
+  metrics?: {
+    registry: Registry;
+    runtime: Pick<RuntimeGaugeSource, 'runningCampaignIds' | 'stats'>;
+    telephony: Pick<RuntimeGaugeSource, 'capacity'>;
+  };
+}
+
+/**
+ * Wires the compliance officer's tools on the `/v1` instance: call-record and dial-decision exports,
+ * abandonment, daily and agent reports; with `metrics`, the runtime gauges, returning the event-driven
+ * {@link RuntimeMetrics} for the runtime to call.
+ *
+ * @example
+ * ```ts
+ * registerFeatures: async (v1) => { await registerComplianceFeature(v1, { db: database.db, clock }); }
+ * ```
+ */
+export async function registerComplianceFeature(v1: FastifyInstance, deps: ComplianceFeatureDeps): Promise<RuntimeMetrics | undefined> {
+  const exportRepository = new CallRecordExportRepository(deps.db);
+  await v1.register(callRecordsRoutes, { exports: exportRepository });
+  if (deps.backgroundExports !== undefined) {
+    const { jobQueue, dir } = deps.backgroundExports;
+    const jobs = new ExportJobRepository(deps.db);
+    if (deps.backgroundExports.runWorker ?? true) registerExportWorker(jobQueue, { jobs, exports: exportRepository, dir });
+    await v1.register(exportsRoutes, { jobs, exports: exportRepository, queue: jobQueue });
+  }
+  await v1.register(reportsRoutes, {
+    reports: new ReportRepository(deps.db),
+    clock: deps.clock,
+    ...(deps.amdFalsePositiveRate !== undefined ? { amdFalsePositiveRate: deps.amdFalsePositiveRate } : {}),
+  });
+  if (deps.metrics === undefined) return undefined;
+  const { registry, runtime, telephony } = deps.metrics;
+  const stats = new CampaignStatsRepository(deps.db);
+  registerRuntimeGauges(registry, {
+    runningCampaignIds: () => runtime.runningCampaignIds(),
+    stats: (id) => runtime.stats(id),
+    hopperDepth: (id) => stats.hopperDepth(id, deps.clock.nowMs()),
+    capacity: () => telephony.capacity(),
+  });
+  return createPromRuntimeMetrics(registry);
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../../src/adapters/db/database.ts';
+import { CallAttemptRepository } from '../../../../src/adapters/db/repositories/call-attempt-repository.ts';
+import { DialDecisionRepository } from '../../../../src/adapters/db/repositories/dial-decision-repository.ts';
+import { DialGateRepository } from '../../../../src/adapters/db/repositories/dial-gate-repository.ts';
+import { HopperRepository } from '../../../../src/adapters/db/repositories/hopper-repository.ts';
+import type { Campaign } from '../../../../src/domain/campaign/campaign.ts';
+import { PacerError } from '../../../../src/domain/pacer-error.ts';
+import type { Logger } from '../../../../src/domain/ports/logger.ts';
+
+/** 2026-07-01 14:00 UTC: 10:00 in New York, inside calling hours. */
+export const START_MS = Date.UTC(2026, 6, 1, 14, 0);
+
+/** A logger that keeps warnings and errors so tests can assert on them. */
+export function collectingLogger(): { logger: Logger; problems: { level: string; msg: string | undefined; obj: object }[] } {
+  const problems: { level: string; msg: string | undefined; obj: object }[] = [];
+  const logger: Logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (obj, msg) => problems.push({ level: 'warn', msg, obj }),
+    error: (obj, msg) => problems.push({ level: 'error', msg, obj }),
+    child: () => logger,
+  };
+  return { logger, problems };
+}
+
+export function campaignOf(id: string, overrides: Partial<Campaign> = {}): Campaign {
+  return {
+    id, status: 'running', createdAt: new Date(START_MS), updatedAt: new Date(START_MS),
+    name: 'rt', dialMode: 'progressive', pacingPolicy: 'progressive', pacingRatio: null, maxAbandonRate: 0.03, abandonRateOverride: false,
+    abandonWindow: '30d', callerId: '+12125550199', callingHours: { start: '09:00', end: '20:00' }, unknownZonePolicy: 'deny', defaultTimeZone: null,
+    ringTimeoutMs: 25_000, wrapUpLimitMs: 60_000, abandonMessage: 'id.wav', amd: { enabled: false, machineAction: 'hangup' },
+    retryRules: { noAnswer: { delayMs: 3_600_000, maxAttempts: 2 }, busy: { delayMs: 600_000, maxAttempts: 2 }, machine: { delayMs: 3_600_000, maxAttempts: 1 }, failed: { delayMs: 3_600_000, maxAttempts: 1 } },
+    maxAttemptsPerLead: 3, dncListIds: [],
+    ...overrides,
+  };
+}
+
+/** Inserts a running campaign with `leads` New York leads (one phone each) and `agents` agents. */
+export async function seedCampaign(db: Kysely<Database>, input: { leads: number; agents: number }): Promise<{ campaignId: string; leadIds: string[]; agentIds: string[] }> {
+  const c = await db.insertInto('campaigns').values({ name: `rt-${randomUUID()}`, dial_mode: 'progressive', caller_id: '+12125550199', status: 'running' }).returning('id').executeTakeFirstOrThrow();
+  const list = await db.insertInto('lead_lists').values({ campaign_id: c.id, name: 'rt' }).returning('id').executeTakeFirstOrThrow();
+  const base = 1_000_000 + Math.floor(Math.random() * 8_000_000);
+  const leads = await db
+    .insertInto('leads')
+    .values(Array.from({ length: input.leads }, (_, i) => ({ campaign_id: c.id, lead_list_id: list.id, source_row: i + 1, timezone: 'America/New_York', timezone_source: 'zip' as const })))
+    .returning('id')
+    .execute();
+  await db.insertInto('lead_phones').values(leads.map((l, i) => ({ lead_id: l.id, position: 1, campaign_id: c.id, e164: `+1646${String(base + i).padStart(7, '0')}` }))).execute();
+  const agents = input.agents === 0 ? [] : await db.insertInto('agents').values(Array.from({ length: input.agents }, (_, a) => ({ name: `rt-${a}`, campaign_id: c.id }))).returning('id').execute();
+  return { campaignId: c.id, leadIds: leads.map((l) => l.id), agentIds: agents.map((a) => a.id) };
+}
+
+export interface RuntimeRepositories {
+  hopper: HopperRepository;
+  attempts: CallAttemptRepository;
+  decisions: DialDecisionRepository;
+  gate: DialGateRepository;
+}
+
+/**
+ * The runner's repositories behind a switch: while `outage.down` is set every call fails as an
+ * unreachable database would (`DATABASE_UNAVAILABLE`), and `outage.failedCalls` counts them.
+ */
+export function repositoriesWithOutage(db: Kysely<Database>): { repos: RuntimeRepositories; outage: { down: boolean; failedCalls: number } } {
+  const outage = { down: false, failedCalls: 0 };
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const value: unknown = Reflect.get(t, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]): unknown => {
+          if (outage.down) {
+            outage.failedCalls++;
+            return Promise.reject(new PacerError('DATABASE_UNAVAILABLE', 'connection refused (simulated outage)', { cause: new Error('ECONNREFUSED') }));
+          }
+          return (value as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      },
+    });
+  return {
+    outage,
+    repos: {
+      hopper: wrap(new HopperRepository(db)),
+      attempts: wrap(new CallAttemptRepository(db)),
+      decisions: wrap(new DialDecisionRepository(db)),
+      gate: wrap(new DialGateRepository(db)),
+    },
+  };
+}
