@@ -35,7 +35,7 @@ describe('runtime on embedded PostgreSQL', () => {
     expect((await runtime.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     const ready = await runtime.app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', dependencies: [{ name: 'database', ok: true }, { name: 'queue', ok: true }] });
+    expect(ready.json()).toMatchObject({ status: 'ready', dependencies: [{ name: 'database', ok: true }, { name: 'queue', ok: true }, { name: 'telephony', ok: true }] });
     expect(runtime.generatedAdminKey).toMatch(/^pk_/);
     const res = await runtime.app.inject({ method: 'GET', url: '/v1/api-keys', headers: { authorization: `Bearer ${runtime.generatedAdminKey ?? ''}` } });
     expect(res.statusCode).toBe(200);
