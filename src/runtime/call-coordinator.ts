@@ -119,8 +119,11 @@ export class CallCoordinator {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
-  #run(label: string, log: Logger, work: () => Promise<unknown>): void {
+  #run(label: string, log: Logger, work: () => Promise<unknown>, options: { tracked?: boolean } = {}): void {
     const p = work().catch((err: unknown) => log.error({ err, step: label }, 'call step failed'));
+    // A prompt lasts seconds of telephony time: waiting for it in whenIdle() would stall a virtual
+    // clock that only moves once the runtime is idle. Its end (the hang-up) arrives as a call event.
+    if (options.tracked === false) return;
     this.#pending.add(p);
     void p.finally(() => this.#pending.delete(p));
   }
@@ -191,7 +194,7 @@ export class CallCoordinator {
             } finally {
               await telephony.hangup(callId);
             }
-          });
+          }, { tracked: false });
           break;
         case 'hangup':
           // After an abandon message the hang-up follows the prompt (above).
@@ -208,7 +211,7 @@ export class CallCoordinator {
             } finally {
               await telephony.hangup(callId);
             }
-          });
+          }, { tracked: false });
           break;
         case 'agent_call_ended':
           this.#startWrapUp(effect.agentId, effect.talkMs);
