@@ -160,7 +160,8 @@ export async function createRuntime(config: PacerConfig, options: CreateRuntimeO
       registerFeatures: async (v1) => {
         await registerImportFeature(v1, { database, jobQueue: queue.jobQueue, services, defaultRegion: config.defaultRegion, spoolDir: importSpoolDir(config.dataDir) });
         await dialer.registerRoutes(v1);
-        await registerComplianceFeature(v1, { db: database.db, clock: dialer.scheduler, backgroundExports: { jobQueue: queue.jobQueue, dir: join(config.dataDir, 'exports') }, metrics: { registry: metrics.registry, runtime: dialer.runtime, telephony: dialer.telephony } });
+        const runtimeMetrics = await registerComplianceFeature(v1, { db: database.db, clock: dialer.scheduler, backgroundExports: { jobQueue: queue.jobQueue, dir: join(config.dataDir, 'exports') }, metrics: { registry: metrics.registry, runtime: dialer.runtime, telephony: dialer.telephony } });
+        if (runtimeMetrics !== undefined) dialer.runtime.setMetrics(runtimeMetrics);
       },
     });
     stack.push({ name: 'http', close: () => app.close() });

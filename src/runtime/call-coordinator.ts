@@ -3,6 +3,7 @@ import type { CallEffect, CallRecordPatch, CallSession } from '../domain/call/ca
 import type { AbandonLedger } from '../domain/compliance/abandon-ledger.ts';
 import type { CallSnapshot, PacingObservation, PacingPolicy } from '../domain/pacing/pacing-policy.ts';
 import type { Logger } from '../domain/ports/logger.ts';
+import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { CallEvent, TelephonyPort } from '../domain/ports/telephony-port.ts';
 
@@ -27,6 +28,8 @@ export interface CallCoordinatorOptions {
   abandonMessage: string | null;
   voicemailMessage: string | null;
   wrapUpLimitMs: number;
+  metrics?: RuntimeMetrics;
+  campaignId?: string;
 }
 
 interface LiveCall {
@@ -136,6 +139,14 @@ export class CallCoordinator {
       call.log.warn({ event: event.type }, 'telephony event breaks the port invariants: ignored');
       return;
     }
+    const metrics = this.#o.metrics ?? NO_RUNTIME_METRICS;
+    const campaignId = this.#o.campaignId ?? 'unknown';
+    if (event.type === 'answered') metrics.callAnswered(campaignId);
+    if (event.type === 'amd') metrics.amdDecision(campaignId, event.result, event.decisionMs);
+    if (event.type === 'bridged') {
+      const r = call.session.record;
+      if (r.answeredAtMs !== undefined && r.agentConnectedAtMs !== undefined) metrics.answerToBridgeMs(campaignId, r.agentConnectedAtMs - r.answeredAtMs);
+    }
     if (event.type === 'answered' || event.type === 'bridged') {
       const update = this.#o.listener.onCallUpdated;
       if (update !== undefined) this.#run('record_update', call.log, () => update.call(this.#o.listener, callId, call.session.record));
@@ -235,6 +246,7 @@ export class CallCoordinator {
       if (record.amdResult === 'human') ledger.record('amd_passed_human', now);
     }
     policy.observe(observation);
+    (this.#o.metrics ?? NO_RUNTIME_METRICS).callEnded(this.#o.campaignId ?? 'unknown', record.outcome ?? 'unknown', record.abandoned);
     call.log.info({ outcome: record.outcome, abandoned: record.abandoned, agentId: record.agentId }, 'call ended');
     this.#run('record_end', call.log, () => this.#o.listener.onCallEnded(callId, record));
   }

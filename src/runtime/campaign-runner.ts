@@ -7,6 +7,7 @@ import { evaluateDial, type DialBlockReason } from '../domain/compliance/dial-ga
 import { createPacingPolicy } from '../domain/pacing/create-pacing-policy.ts';
 import type { PacingDecision, PacingPolicy } from '../domain/pacing/pacing-policy.ts';
 import { maskPhone, type Logger } from '../domain/ports/logger.ts';
+import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
 import type { CallAttemptRepository, NewCallAttempt } from '../adapters/db/repositories/call-attempt-repository.ts';
@@ -31,6 +32,7 @@ export interface CampaignRunnerDeps {
   leadLeaseMs?: number;
   maxAttemptsPerNumber?: number;
   listener?: Pick<CoordinatorListener, 'onBridged' | 'onAgentState'>;
+  metrics?: RuntimeMetrics;
 }
 
 export interface CampaignRunnerStats {
@@ -100,7 +102,7 @@ export class CampaignRunner {
 
   constructor(campaign: Campaign, deps: CampaignRunnerDeps) {
     this.campaign = campaign;
-    this.#d = { tickMs: 250, leadLeaseMs: 5 * 60_000, maxAttemptsPerNumber: campaign.maxAttemptsPerLead, ...deps } as Required<Omit<CampaignRunnerDeps, 'listener'>>;
+    this.#d = { tickMs: 250, leadLeaseMs: 5 * 60_000, maxAttemptsPerNumber: campaign.maxAttemptsPerLead, metrics: NO_RUNTIME_METRICS, ...deps } as Required<Omit<CampaignRunnerDeps, 'listener'>>;
     this.#log = deps.logger.child({ campaignId: campaign.id });
     this.#ledger = new AbandonLedger({ window: campaign.abandonWindow, maxAbandonRate: campaign.maxAbandonRate });
     const policy = createPacingPolicy({
@@ -118,6 +120,8 @@ export class CampaignRunner {
       abandonMessage: campaign.abandonMessage,
       voicemailMessage: campaign.amd.voicemailMessage ?? null,
       wrapUpLimitMs: campaign.wrapUpLimitMs,
+      metrics: deps.metrics ?? NO_RUNTIME_METRICS,
+      campaignId: campaign.id,
       listener: {
         ...deps.listener,
         onCallEnded: (callId, record) => this.#callEnded(callId, record),
@@ -233,6 +237,7 @@ export class CampaignRunner {
     });
     this.#lastDecision = decision;
     const count = Math.min(decision.callsToPlace, this.#hopperDepth, capacity.freeSessions, capacity.cpsTokens);
+    this.#d.metrics.pacingDecision(this.campaign.id, decision.dialLevel, decision.expectedLiveAnswers, count);
     if (count > 0 && telephony.ready()) await this.#place(count, nowMs, decision);
   }
 
@@ -263,6 +268,7 @@ export class CampaignRunner {
       const inputs = { dncListsChecked: lists, dncHits, timezone: lead.timezone, timezoneSource: lead.timezoneSource, zonesEvaluated: verdict.zones, localTimes: verdict.localTimes, rule: verdict.rule, callingHours: c.callingHours, leadAttempts: lead.leadAttempts, numberAttempts: lead.numberAttempts, pacing };
       if (!verdict.allowed) {
         this.#blocked++;
+        this.#d.metrics.dialBlocked(c.id, verdict.reason);
         trail.push({ campaignId: c.id, decidedAtMs: nowMs, leadId: lead.leadId, phone: lead.phoneE164, attemptId: null, decision: 'blocked', reason: verdict.reason, inputs });
         if (verdict.reason === 'dnc') await gate.flagDnc(lead.leadId, lead.phoneE164);
         released.push({ leadId: lead.leadId, ...afterBlock(verdict.reason, verdict.zones, c.callingHours, nowMs) });
@@ -298,6 +304,7 @@ export class CampaignRunner {
     const log = this.#log.child({ callId: attemptId, phone: maskPhone(lead.phoneE164) });
     const sink = this.coordinator.track(attemptId, lead.phoneE164, session, log, lead.callbackAgentId ?? undefined);
     this.#leadByCall.set(attemptId, { leadId: lead.leadId });
+    const startedAt = performance.now();
     const result = await telephony.originate(
       { callId: attemptId, campaignId: c.id, to: lead.phoneE164, callerId: c.callerId, ringTimeoutMs: c.ringTimeoutMs, amd: { enabled: c.amd.enabled, detectBeep: c.amd.machineAction === 'voicemail' } },
       sink,
@@ -312,6 +319,7 @@ export class CampaignRunner {
       return;
     }
     this.#originated++;
+    this.#d.metrics.callOriginated(c.id, performance.now() - startedAt);
   }
 
   #callEnded(callId: string, record: CallRecordPatch): Promise<void> {

@@ -6,6 +6,7 @@ import { PacerError } from '../domain/pacer-error.ts';
 import type { EventBus } from '../domain/ports/event-bus.ts';
 import type { Lease } from '../domain/ports/lease.ts';
 import type { Logger } from '../domain/ports/logger.ts';
+import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
 import type { Database } from '../adapters/db/database.ts';
@@ -49,6 +50,7 @@ export class DialerRuntime {
   readonly #repos: { hopper: HopperRepository; attempts: CallAttemptRepository; decisions: DialDecisionRepository; gate: DialGateRepository };
   readonly #log: Logger;
   #closed = false;
+  #metrics: RuntimeMetrics = NO_RUNTIME_METRICS;
   /** Agents whose stream dropped: paused as soon as they are free (a bridged call is never cut). */
   readonly #disconnected = new Set<string>();
   /** The agent-state writes, chained so they reach the database in order. */
@@ -139,6 +141,7 @@ export class DialerRuntime {
       telephony: this.#d.telephony,
       logger: this.#d.logger,
       nodeId: this.#d.nodeId,
+      metrics: this.#metrics,
       ...(this.#d.tickMs === undefined ? {} : { tickMs: this.#d.tickMs }),
       listener: {
         onAgentState: (agentId, state, reason) => this.#agentState(agentId, state, reason),
@@ -179,6 +182,11 @@ export class DialerRuntime {
     entry.cancelRenew();
     await entry.runner.stop();
     await this.#d.lease.release(`campaign:${campaignId}`, this.#d.nodeId);
+  }
+
+  /** Where campaigns started from now on report their calls and decisions (Prometheus). */
+  setMetrics(metrics: RuntimeMetrics): void {
+    this.#metrics = metrics;
   }
 
   runningCampaignIds(): string[] {

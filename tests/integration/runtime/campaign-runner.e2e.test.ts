@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../../src/adapters/db/create-database.ts';
 import { CallAttemptRepository } from '../../../src/adapters/db/repositories/call-attempt-repository.ts';
 import { DialDecisionRepository } from '../../../src/adapters/db/repositories/dial-decision-repository.ts';
 import { DialGateRepository } from '../../../src/adapters/db/repositories/dial-gate-repository.ts';
 import { HopperRepository } from '../../../src/adapters/db/repositories/hopper-repository.ts';
+import { createPromRuntimeMetrics } from '../../../src/adapters/metrics/prom-runtime-metrics.ts';
 import { SimTelephony } from '../../../src/adapters/telephony/sim/sim-telephony.ts';
 import type { Campaign } from '../../../src/domain/campaign/campaign.ts';
 import type { Logger } from '../../../src/domain/ports/logger.ts';
@@ -103,9 +105,11 @@ describe('campaign runner end to end (virtual clock, real PostgreSQL)', () => {
     const scheduler = new VirtualScheduler(startMs);
     const sim = new SimTelephony({ scheduler, seed: 11 });
     const rec = recording(sim);
+    const registry = new Registry();
     const runner = new CampaignRunner(campaignOf(c.id), {
       scheduler, telephony: rec.port, logger: collectingLogger, nodeId: `node-${randomUUID()}`, tickMs: 1_000,
       hopper: new HopperRepository(db), attempts: new CallAttemptRepository(db), decisions: new DialDecisionRepository(db), gate: new DialGateRepository(db),
+      metrics: createPromRuntimeMetrics(registry),
       listener: { onAgentState: (agentId, state) => agents.onAgentState(agentId, state) },
     });
     const agents = new SimAgents({ scheduler, telephony: sim, seed: 5 });
@@ -166,6 +170,12 @@ describe('campaign runner end to end (virtual clock, real PostgreSQL)', () => {
     expect(reasons).toContain('dnc');
     expect(reasons).toContain('unknown_time_zone');
     expect(reasons).toContain('outside_calling_hours');
+    // The Prometheus counters agree with the records.
+    const counter = async (name: string) => (await registry.getSingleMetric(name)?.get())?.values.reduce((sum, v) => sum + v.value, 0);
+    expect(await counter('pacer_calls_originated_total')).toBe(attempts.length);
+    expect(await counter('pacer_calls_total')).toBe(attempts.length);
+    expect(await counter('pacer_calls_abandoned_total')).toBe(abandoned);
+    expect(await counter('pacer_dials_blocked_total')).toBe(blocked.length);
     console.log(JSON.stringify({ leads: LEADS, attempts: attempts.length, humans: humans.length, abandoned, blocked: blocked.length, simulatedMin: (scheduler.nowMs() - startMs) / 60_000 }));
   }, 600_000);
 });
