@@ -2,7 +2,12 @@ import type { AmdDecision, MediaEndpoint, MediaServerPort, MediaServerStats } fr
 import type { TimerScheduler } from '../../../src/adapters/telephony/drachtio/telephony-deps.ts';
 import { audioSdp } from './sip-text.ts';
 
-/** What the media "hears" from one callee (keyed by the callee's SDP session name `callee-<user>`). */
+/**
+ * What the media "hears" from one callee (keyed by the callee's SDP session name `callee-<user>`).
+ * This stands in above the ESL layer (at {@link MediaServerPort}); the ESL event shapes themselves
+ * are exercised in `tests/telephony/fsmrf-endpoint.test.ts`. Causes are mod_amd's `amd_cause`
+ * values (INITIALSILENCE, MAXWORDLENGTH, MAXWORDS, LONGGREETING, SILENCEAFTERGREETING/HUMAN, TOOLONG).
+ */
 export interface ScriptedMedia {
   amd?: { result: AmdDecision['result']; cause: string; afterMs: number };
   beepAfterMs?: number;

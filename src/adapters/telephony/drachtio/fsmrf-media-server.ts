@@ -1,8 +1,36 @@
 import Mrf from 'drachtio-fsmrf';
+import { PacerError } from '../../../domain/pacer-error.ts';
 import type { MediaServerOptions } from './drachtio-adapter-options.ts';
 import type { AmdDecision, MediaEndpoint, MediaServerPort, MediaServerStats } from './media-server-port.ts';
 import type { SrfClient } from './srf-client.ts';
 import type { TelephonyLogger, TimerScheduler } from './telephony-deps.ts';
+
+/**
+ * CUSTOM event subclasses the endpoints subscribe to (verified against the module sources, see
+ * docs/telephony.md#amd-tuning-and-its-accuracy-trade-offs):
+ * - `amd::info`: mod_amd's decision event in its non-blocking builds (webitel/mod_amd,
+ *   rtckit/mod_amd `mod_amd.c`, `AMD_EVENT_NAME`), fired with the channel's data, so it carries
+ *   `Unique-ID` and the `variable_amd_result` / `variable_amd_cause` headers.
+ * - `avmd::beep`: mod_avmd's beep event (signalwire/freeswitch
+ *   `src/mod/applications/mod_avmd/mod_avmd.c`, `avmd_events_str`), with `Unique-ID` and
+ *   `Beep-Status: DETECTED`.
+ */
+export const MOD_AMD_EVENT = 'amd::info';
+export const AVMD_BEEP_EVENT = 'avmd::beep';
+
+/**
+ * mod_avmd only attaches its media bug to a channel whose direction it is told to watch
+ * (`avmd_start_app`: outbound channels need `outbound_channel=1`, inbound ones `inbound_channel=1`,
+ * otherwise "Can't set direction for channel" and nothing starts). drachtio-fsmrf endpoints are
+ * INVITEd into FreeSWITCH, i.e. inbound channels, so both are set per start (as jambonz does).
+ * avmd_start takes comma-separated `key=value` options.
+ */
+export const AVMD_START_ARGS = 'inbound_channel=1,outbound_channel=1';
+
+/** The part of drachtio-fsmrf's `Mrf` this wrapper uses (a seam for tests). */
+export interface MrfConnector {
+  connect(opts: Mrf.ConnectOptions): Promise<Mrf.MediaServer>;
+}
 
 /**
  * {@link MediaServerPort} over drachtio-fsmrf: one FreeSWITCH reached over ESL, reconnected with
@@ -19,7 +47,7 @@ import type { TelephonyLogger, TimerScheduler } from './telephony-deps.ts';
 export class FsmrfMediaServer implements MediaServerPort {
   readonly id: string;
   readonly #options: MediaServerOptions;
-  readonly #mrf: Mrf;
+  readonly #mrf: MrfConnector;
   readonly #log: TelephonyLogger;
   readonly #timers: TimerScheduler;
   readonly #initialDelayMs: number;
@@ -32,11 +60,18 @@ export class FsmrfMediaServer implements MediaServerPort {
 
   constructor(
     options: MediaServerOptions,
-    deps: { srf: SrfClient; logger: TelephonyLogger; timers: TimerScheduler; reconnect?: { initialDelayMs?: number; maxDelayMs?: number } },
+    deps: {
+      srf: SrfClient;
+      logger: TelephonyLogger;
+      timers: TimerScheduler;
+      reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+      /** Replaces drachtio-fsmrf (tests). */
+      mrf?: MrfConnector;
+    },
   ) {
     this.id = options.id;
     this.#options = options;
-    this.#mrf = new Mrf(deps.srf, { customEvents: ['amd', 'avmd::beep'] });
+    this.#mrf = deps.mrf ?? new Mrf(deps.srf, { customEvents: [MOD_AMD_EVENT, AVMD_BEEP_EVENT] });
     this.#log = deps.logger.child({ mediaServer: options.id });
     this.#timers = deps.timers;
     this.#initialDelayMs = deps.reconnect?.initialDelayMs ?? 500;
@@ -63,9 +98,9 @@ export class FsmrfMediaServer implements MediaServerPort {
 
   async createEndpoint(opts: { remoteSdp?: string } = {}): Promise<MediaEndpoint> {
     const server = this.#server;
-    if (!server) throw new Error(`media server ${this.id} is not connected`);
+    if (!server) throw new PacerError('TELEPHONY_UNAVAILABLE', `media server ${this.id} is not connected`);
     const endpoint = await server.createEndpoint(opts.remoteSdp === undefined ? {} : { remoteSdp: opts.remoteSdp });
-    return new FsmrfEndpoint(endpoint);
+    return new FsmrfEndpoint(endpoint, this.#log.child({ endpoint: endpoint.uuid }));
   }
 
   async close(): Promise<void> {
@@ -125,12 +160,39 @@ export class FsmrfMediaServer implements MediaServerPort {
 
 const AMD_RESULTS: Readonly<Record<string, AmdDecision['result']>> = { HUMAN: 'human', MACHINE: 'machine', NOTSURE: 'unknown' };
 
+/**
+ * mod_amd's decision from an ESL event, or undefined when the event carries none. Every mod_amd
+ * build sets the channel variables `amd_result` (HUMAN, MACHINE, NOTSURE) and `amd_cause`
+ * (INITIALSILENCE, SILENCEAFTERGREETING or HUMAN, MAXWORDLENGTH, MAXWORDS, LONGGREETING, TOOLONG);
+ * events fired with the channel's data carry them as `variable_amd_result` / `variable_amd_cause`.
+ * `AMD-Result` / `AMD-Cause` are read too, for builds that add them as headers.
+ */
+export function amdDecisionFrom(evt: Mrf.EslEvent): AmdDecision | undefined {
+  const raw = evt.getHeader('variable_amd_result') ?? evt.getHeader('AMD-Result');
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const result = raw.trim().toUpperCase();
+  return { result: AMD_RESULTS[result] ?? 'unknown', cause: evt.getHeader('variable_amd_cause') ?? evt.getHeader('AMD-Cause') ?? result };
+}
+
+/**
+ * The `amd` application's argument: space-separated `key=value` pairs, the default delimiter of the
+ * non-blocking builds' parser (`amd_start_function`: `delim = ' '`, `switch_split`). The original
+ * blocking build ignores its argument and uses amd.conf.xml.
+ */
+export function amdArgument(params: Readonly<Record<string, number>>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
 /** {@link MediaEndpoint} over an fsmrf Endpoint. */
 class FsmrfEndpoint implements MediaEndpoint {
   readonly #endpoint: Mrf.Endpoint;
+  readonly #log: TelephonyLogger;
 
-  constructor(endpoint: Mrf.Endpoint) {
+  constructor(endpoint: Mrf.Endpoint, log: TelephonyLogger) {
     this.#endpoint = endpoint;
+    this.#log = log;
   }
 
   get uuid(): string {
@@ -151,29 +213,61 @@ class FsmrfEndpoint implements MediaEndpoint {
   }
 
   /**
-   * mod_amd is non-blocking: the `amd` application attaches a media bug and, on decision, fires
-   * the CUSTOM event `amd` with `AMD-Result` (HUMAN/MACHINE/NOTSURE) and `AMD-Cause`, and sets
-   * the channel variables `amd_result`/`amd_cause`.
+   * Runs mod_amd's `amd` application. Two kinds of build exist and both are handled:
+   * - blocking (seanbright/mod_amd, the original): the application returns once it has decided, so
+   *   the decision is on its CHANNEL_EXECUTE_COMPLETE event (what `execute` resolves with), as
+   *   `variable_amd_result` / `variable_amd_cause`; no event is fired;
+   * - non-blocking (webitel/mod_amd, rtckit/mod_amd): the application returns at once after adding
+   *   a media bug, and the decision comes later with the CUSTOM event `amd::info`.
+   * drachtio-fsmrf filters each endpoint's ESL connection on `Unique-ID`, so only events fired with
+   * the channel's data reach this listener.
    */
   startAmd(params: Readonly<Record<string, number>>): Promise<AmdDecision> {
     return new Promise<AmdDecision>((resolve, reject) => {
-      const onAmd = (_args: unknown, evt: Mrf.EslEvent): void => {
-        this.#endpoint.removeCustomEventListener('amd', onAmd);
-        const raw = (evt.getHeader('AMD-Result') ?? evt.getHeader('variable_amd_result') ?? 'NOTSURE').toUpperCase();
-        resolve({ result: AMD_RESULTS[raw] ?? 'unknown', cause: evt.getHeader('AMD-Cause') ?? evt.getHeader('variable_amd_cause') ?? raw });
+      let settled = false;
+      const done = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        this.#endpoint.removeCustomEventListener(MOD_AMD_EVENT, onInfo);
+        return true;
       };
-      this.#endpoint.addCustomEventListener('amd', onAmd);
-      const arg = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(';');
-      this.#endpoint.execute('amd', arg).catch((err: unknown) => {
-        this.#endpoint.removeCustomEventListener('amd', onAmd);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      });
+      const onInfo = (_args: unknown, evt: Mrf.EslEvent): void => {
+        const decision = amdDecisionFrom(evt);
+        if (decision && done()) resolve(decision);
+      };
+      this.#endpoint.addCustomEventListener(MOD_AMD_EVENT, onInfo);
+      this.#endpoint.execute('amd', amdArgument(params)).then(
+        (complete) => {
+          const decision = amdDecisionFrom(complete);
+          if (decision && done()) resolve(decision);
+        },
+        (err: unknown) => {
+          if (done()) reject(new PacerError('TELEPHONY_UNAVAILABLE', `starting mod_amd on ${this.uuid} failed`, { cause: err }));
+        },
+      );
     });
   }
 
+  /**
+   * `avmd_start` with both directions enabled; the first `avmd::beep` (Beep-Status DETECTED) is
+   * reported once and detection is stopped (`avmd_stop`), as FreeSWITCH may deliver a beep twice.
+   */
   async startBeepDetection(onBeep: () => void): Promise<void> {
-    this.#endpoint.addCustomEventListener('avmd::beep', () => onBeep());
-    await this.#endpoint.execute('avmd_start');
+    let fired = false;
+    const onEvent = (_args: unknown, evt: Mrf.EslEvent): void => {
+      if (fired || (evt.getHeader('Beep-Status') ?? '').toUpperCase() !== 'DETECTED') return;
+      fired = true;
+      this.#endpoint.removeCustomEventListener(AVMD_BEEP_EVENT, onEvent);
+      this.#endpoint.execute('avmd_stop').catch((err: unknown) => this.#log.warn({ err }, 'stopping beep detection failed'));
+      onBeep();
+    };
+    this.#endpoint.addCustomEventListener(AVMD_BEEP_EVENT, onEvent);
+    try {
+      await this.#endpoint.execute('avmd_start', AVMD_START_ARGS);
+    } catch (err) {
+      this.#endpoint.removeCustomEventListener(AVMD_BEEP_EVENT, onEvent);
+      throw new PacerError('TELEPHONY_UNAVAILABLE', `starting mod_avmd on ${this.uuid} failed`, { cause: err });
+    }
   }
 
   async bridge(other: MediaEndpoint): Promise<void> {

@@ -34,7 +34,10 @@ export interface MediaServerStats {
 
 export interface AmdDecision {
   result: 'human' | 'machine' | 'unknown';
-  /** mod_amd's cause, e.g. `INITIALSILENCE`, `MAXWORDS`, `LONGGREETING`, `HUMAN`. */
+  /**
+   * mod_amd's `amd_cause`: `INITIALSILENCE`, `MAXWORDLENGTH`, `MAXWORDS`, `LONGGREETING` (machine),
+   * `SILENCEAFTERGREETING` or `HUMAN` depending on the build (human), `TOOLONG` (not sure).
+   */
   cause: string;
 }
 
@@ -49,10 +52,14 @@ export interface MediaEndpoint {
   setVariables(variables: Record<string, string>): Promise<void>;
   /**
    * Runs energy-based AMD (mod_amd) and resolves with its decision. The caller owns the timeout
-   * (a decision that comes too late is ignored).
+   * (a decision that comes too late is ignored). Rejects with a PacerError
+   * (`TELEPHONY_UNAVAILABLE`) when the application cannot be run.
    */
   startAmd(params: Readonly<Record<string, number>>): Promise<AmdDecision>;
-  /** Starts beep detection (mod_avmd); `onBeep` is called once per beep until the endpoint ends. */
+  /**
+   * Starts beep detection (mod_avmd); `onBeep` is called at most once, for the first beep, after
+   * which detection stops.
+   */
   startBeepDetection(onBeep: () => void): Promise<void>;
   /** `uuid_bridge` with another endpoint on the same media server. */
   bridge(other: MediaEndpoint): Promise<void>;
