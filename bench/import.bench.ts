@@ -28,6 +28,10 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const DNC_SIZE = Number(process.env.BENCH_DNC ?? 1_000_000);
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const INTERNAL_DNC = '00000000-0000-0000-0000-000000000001';
+/** Keep the throw-away database (for experiments by hand); its name is printed. */
+const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
+/** docs/benchmarks/import.md is rewritten only by a full-size run, unless BENCH_REPORT=0|1 says otherwise. */
+const WRITE_REPORT = process.env.BENCH_REPORT === undefined ? ROWS === 1_000_000 && DNC_SIZE === 1_000_000 : process.env.BENCH_REPORT === '1';
 
 // Deterministic PRNG (mulberry32) so every run imports the same file.
 let seed = 0x5eed;
@@ -248,11 +252,15 @@ async function main(): Promise<void> {
       phonesInserted: outcome.counts.phonesInserted,
     };
     console.log(JSON.stringify(summary, null, 2));
-    await writeReport(summary);
+    if (WRITE_REPORT) await writeReport(summary);
   } finally {
     await handle.close();
-    await rm(dir, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    if (KEEP_DB) {
+      console.log(`kept database ${dbName} and ${dir}`);
+    } else {
+      await rm(dir, { recursive: true, force: true });
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    }
     await admin.end();
   }
 }

@@ -26,8 +26,13 @@ export interface LeadImportJobDeps {
   maxRecordBytes?: number;
   /** Minimum time between progress writes, default 1000 ms. */
   progressIntervalMs?: number;
-  /** Leads per write round trip (default 5000). */
+  /** Leads per write round trip (default 10,000). */
   chunkRows?: number;
+  /**
+   * Most numbers (the campaign's existing ones, the applicable DNC lists) read into memory for
+   * dedupe and DNC scrub; larger sets are probed per chunk instead (default 4,000,000).
+   */
+  preloadLimit?: number;
   /** Delete the spooled upload once the import finished (default true). */
   deleteUpload?: boolean;
 }
@@ -72,7 +77,7 @@ export async function runLeadImport(importId: string, deps: LeadImportJobDeps): 
     writer = await ImportLeadWriter.open(
       deps.pool,
       { importId, campaignId: spec.campaignId, leadListId: spec.leadListId, dncListIds },
-      deps.chunkRows === undefined ? {} : { chunkRows: deps.chunkRows },
+      { ...(deps.chunkRows === undefined ? {} : { chunkRows: deps.chunkRows }), ...(deps.preloadLimit === undefined ? {} : { preloadLimit: deps.preloadLimit }) },
     );
     const { rowsRejected } = await readFile(spec.uploadPath, { ...spec, region }, deps, writer, progress, issues);
     const counts = await writer.commit({ rowsTotal: progress.rowsTotal, rowsRejected, bytesRead: progress.bytesRead, issues });

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PacerError, type FieldIssue } from '../../../domain/pacer-error.ts';
 import type { ParsedLead } from '../../../domain/leads/lead-record-parser.ts';
+import { PhoneNumberSet } from '../../../domain/leads/phone-number-set.ts';
 import { MAX_STORED_ISSUES } from './import-repository.ts';
 
 /** What one committed import wrote. */
@@ -30,8 +31,13 @@ export interface ImportTotals {
   issues: readonly FieldIssue[];
 }
 
-/** Rows per round trip; each chunk is one lookup query and two COPY statements. */
-const DEFAULT_CHUNK_ROWS = 5000;
+/** Rows per round trip; each chunk is one id query and two COPY statements. */
+const DEFAULT_CHUNK_ROWS = 10_000;
+/**
+ * Up to this many numbers (the campaign's existing ones, or the applicable DNC lists) are read
+ * into memory once and checked there (~16 bytes a number); larger sets are probed per chunk.
+ */
+const DEFAULT_PRELOAD_LIMIT = 4_000_000;
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const UNIQUE_VIOLATION = '23505';
 
@@ -47,15 +53,30 @@ function textArray(values: readonly string[] | null): string | null {
   return values === null ? null : `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
+/** The JSON text of a lead's custom fields; `{}` without building anything for the common empty case. */
+function customJson(custom: Readonly<Record<string, string>>): string {
+  for (const _ in custom) return JSON.stringify(custom);
+  return '{}';
+}
+
+/** Numbers known up front (preloaded) or, when there are too many, looked up per chunk. */
+interface NumberSource {
+  readonly known: PhoneNumberSet;
+  /** Set when the numbers were too many to preload: the per-chunk probe. */
+  readonly probe: ((numbers: string[]) => Promise<string[]>) | undefined;
+}
+
 /**
  * Writes one import's leads inside ONE transaction on a dedicated connection, so a failed import
- * leaves nothing behind. Leads arrive in chunks; for each chunk one query asks which of its numbers
- * the campaign already has (including rows this import wrote earlier: the transaction sees its own
- * writes) and which are on an applicable DNC list (an index join against `dnc_entries`), then the
- * chunk is COPYed straight into `leads` and `lead_phones`. Postgres works on chunk N while the
- * caller parses chunk N+1. A number's first occurrence wins; a row left without a new number is a
- * duplicate; DNC numbers are kept and flagged, and a lead all of whose numbers are flagged gets
- * status 'dnc'. Imports into one campaign are serialized by an advisory lock.
+ * leaves nothing behind. Imports into one campaign are serialized by an advisory lock; under it the
+ * campaign's existing numbers and the applicable DNC numbers are read into memory once (when there
+ * are at most `preloadLimit` of each; otherwise they are probed per chunk with `= ANY` index
+ * lookups), so dedupe and DNC scrub are in-process set lookups. Leads arrive in chunks; for each
+ * chunk one query reserves lead ids from the `leads` sequence and the chunk is COPYed straight
+ * into `leads` and `lead_phones`. Postgres works on chunk N while the caller parses chunk N+1.
+ * A number's first occurrence wins; a row left without a new number is a duplicate; DNC numbers
+ * are kept and flagged, and a lead all of whose numbers are flagged gets status 'dnc'. The UNIQUE
+ * (campaign_id, e164) index still guards against a number another writer added meanwhile.
  *
  * @example
  * ```ts
@@ -70,32 +91,52 @@ export class ImportLeadWriter {
   readonly #client: pg.PoolClient;
   readonly #target: ImportTarget;
   readonly #chunkRows: number;
+  readonly #leadIdSequence: string;
+  /** Numbers the campaign has: before the import (when preloaded) and written by it. */
+  readonly #taken: NumberSource;
+  readonly #dnc: NumberSource;
   #chunk: ParsedLead[] = [];
   #inflight: Promise<void> = Promise.resolve();
   #failure: { error: unknown } | undefined;
   #done = false;
   readonly #counts: ImportCommitCounts = { rowsAccepted: 0, rowsDuplicate: 0, rowsDnc: 0, phonesInserted: 0 };
 
-  private constructor(client: pg.PoolClient, target: ImportTarget, chunkRows: number) {
+  private constructor(client: pg.PoolClient, target: ImportTarget, setup: { chunkRows: number; leadIdSequence: string; taken: NumberSource; dnc: NumberSource }) {
     this.#client = client;
     this.#target = target;
-    this.#chunkRows = chunkRows;
+    this.#chunkRows = setup.chunkRows;
+    this.#leadIdSequence = setup.leadIdSequence;
+    this.#taken = setup.taken;
+    this.#dnc = setup.dnc;
   }
 
-  static async open(pool: pg.Pool, target: ImportTarget, options: { chunkRows?: number } = {}): Promise<ImportLeadWriter> {
+  static async open(pool: pg.Pool, target: ImportTarget, options: { chunkRows?: number; preloadLimit?: number } = {}): Promise<ImportLeadWriter> {
     const client = await pool.connect();
+    const limit = options.preloadLimit ?? DEFAULT_PRELOAD_LIMIT;
     try {
       await client.query('BEGIN');
-      // The per-chunk probes are small index lookups: parallel workers only add start-up cost.
+      // The per-chunk statements are small: parallel workers and JIT compilation would only add time.
       await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
-      // Every statement here is small and repeated per chunk: JIT compilation would only add time.
       await client.query('SET LOCAL jit = off');
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('pacer.lead-import:' || $1, 0))`, [target.campaignId]);
+      const sequence = await client.query<{ name: string }>(`SELECT pg_get_serial_sequence('leads', 'id') AS name`);
+      const { campaignId, dncListIds } = target;
+      // Under the advisory lock no other import adds numbers to this campaign until we commit.
+      const taken = await numberSource(client, limit, {
+        filter: 'FROM lead_phones WHERE campaign_id = $1',
+        params: [campaignId],
+        probe: (numbers) => client.query<{ e164: string }>('SELECT e164 FROM lead_phones WHERE campaign_id = $1 AND e164 = ANY ($2::text[])', [campaignId, numbers]),
+      });
+      const dnc = await numberSource(client, limit, {
+        filter: 'FROM dnc_entries WHERE dnc_list_id = ANY ($1::uuid[])',
+        params: [dncListIds],
+        probe: (numbers) => client.query<{ e164: string }>('SELECT DISTINCT e164 FROM dnc_entries WHERE e164 = ANY ($1::text[]) AND dnc_list_id = ANY ($2::uuid[])', [numbers, dncListIds]),
+      });
+      return new ImportLeadWriter(client, target, { chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS, leadIdSequence: sequence.rows[0]?.name ?? 'leads_id_seq', taken, dnc });
     } catch (err) {
       client.release(true);
       throw err;
     }
-    return new ImportLeadWriter(client, target, options.chunkRows ?? DEFAULT_CHUNK_ROWS);
   }
 
   /** Buffers a lead; true when a chunk is full and the caller should `await flush()`. */
@@ -169,52 +210,69 @@ export class ImportLeadWriter {
   }
 
   async #write(chunk: readonly ParsedLead[]): Promise<void> {
-    const c = this.#client;
-    const { campaignId, leadListId, dncListIds } = this.#target;
-    const numbers = [...new Set(chunk.flatMap((lead) => lead.phones))];
-    // Two index probes (= ANY on the unique (campaign_id, e164) index and on dnc_entries' e164 index):
-    // one descent per number, whatever the planner believes about the tables' sizes mid-transaction.
-    const existing = await c.query<{ e164: string }>('SELECT e164 FROM lead_phones WHERE campaign_id = $1 AND e164 = ANY ($2::text[])', [campaignId, numbers]);
-    const onDnc = await c.query<{ e164: string }>(
-      'SELECT DISTINCT e164 FROM dnc_entries WHERE e164 = ANY ($1::text[]) AND dnc_list_id = ANY ($2::uuid[])',
-      [numbers, dncListIds],
-    );
-    const ids = await c.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('leads', 'id'))::text AS id FROM generate_series(1, $1)`, [chunk.length]);
-    const taken = new Set(existing.rows.map((r) => r.e164));
-    const dnc = new Set(onDnc.rows.map((r) => r.e164));
-    const leadIds = ids.rows.map((r) => r.id);
-    let leadLines = '';
-    let phoneLines = '';
-    let next = 0;
+    const taken = this.#taken.known;
+    const dncKnown = this.#dnc.known;
+    const existing = await probeNew(this.#taken, chunk);
+    const accepted: { lead: ParsedLead; fresh: string[] }[] = [];
+    const freshNumbers: string[] = [];
     for (const lead of chunk) {
-      const fresh = lead.phones.filter((e164) => !taken.has(e164));
+      const fresh: string[] = [];
+      for (const e164 of lead.phones) if (!existing.has(e164) && taken.add(e164)) fresh.push(e164);
       if (fresh.length === 0) {
         this.#counts.rowsDuplicate += 1;
         continue;
       }
-      for (const e164 of fresh) taken.add(e164);
-      const id = leadIds[next++];
-      if (id === undefined) throw new PacerError('INTERNAL', 'ran out of reserved lead ids');
-      const flagged = fresh.map((e164) => dnc.has(e164));
-      const anyDnc = flagged.includes(true);
-      const allDnc = !flagged.includes(false);
+      accepted.push({ lead, fresh });
+      for (const e164 of fresh) freshNumbers.push(e164);
+    }
+    if (accepted.length === 0) return;
+    const onDnc = this.#dnc.probe === undefined ? undefined : new Set(await this.#dnc.probe(freshNumbers));
+    const ids = await this.#reserveLeadIds(accepted.length);
+    const { campaignId, leadListId } = this.#target;
+    const fixed = `\t${campaignId}\t${leadListId}\t`;
+    let leadLines = '';
+    let phoneLines = '';
+    accepted.forEach(({ lead, fresh }, n) => {
+      const id = ids[n];
+      let anyDnc = false;
+      let allDnc = true;
+      fresh.forEach((e164, i) => {
+        const flagged = onDnc === undefined ? dncKnown.has(e164) : onDnc.has(e164);
+        if (flagged) anyDnc = true;
+        else allDnc = false;
+        phoneLines += `${id}\t${i + 1}\t${campaignId}\t${e164}\t${flagged ? 't' : 'f'}\n`;
+      });
       this.#counts.rowsAccepted += 1;
       if (anyDnc) this.#counts.rowsDnc += 1;
       this.#counts.phonesInserted += fresh.length;
       leadLines +=
-        `${id}\t${campaignId}\t${leadListId}\t${lead.sourceRow}\t${copyText(lead.firstName)}\t${copyText(lead.lastName)}\t` +
+        `${id}${fixed}${lead.sourceRow}\t${copyText(lead.firstName)}\t${copyText(lead.lastName)}\t` +
         `${copyText(lead.email)}\t${copyText(lead.state)}\t${copyText(lead.zip)}\t${copyText(lead.timezone)}\t${lead.timezoneSource}\t` +
-        `${copyText(textArray(lead.timezoneCandidates))}\t${copyText(JSON.stringify(lead.custom))}\t${allDnc ? 'dnc' : 'new'}\t${anyDnc ? 't' : 'f'}\n`;
-      fresh.forEach((e164, i) => {
-        phoneLines += `${id}\t${i + 1}\t${campaignId}\t${e164}\t${flagged[i] === true ? 't' : 'f'}\n`;
-      });
-    }
-    if (leadLines === '') return;
+        `${copyText(textArray(lead.timezoneCandidates))}\t${copyText(customJson(lead.custom))}\t${allDnc ? 'dnc' : 'new'}\t${anyDnc ? 't' : 'f'}\n`;
+    });
     await this.#copy(
       'COPY leads (id, campaign_id, lead_list_id, source_row, first_name, last_name, email, state, zip, timezone, timezone_source, timezone_candidates, custom, status, dnc_flagged) FROM STDIN',
       leadLines,
     );
     await this.#copy('COPY lead_phones (lead_id, position, campaign_id, e164, dnc_flagged) FROM STDIN', phoneLines);
+  }
+
+  /** `count` new lead ids, in the order the sequence handed them out (one query, returned as runs). */
+  async #reserveLeadIds(count: number): Promise<number[]> {
+    const runs = await this.#client.query<{ first: string; n: number }>(
+      `SELECT min(v)::text AS first, count(*)::int AS n
+       FROM (SELECT v, v - row_number() OVER (ORDER BY v) AS run FROM (SELECT nextval($1::regclass) AS v FROM generate_series(1, $2)) s) t
+       GROUP BY run ORDER BY min(v)`,
+      [this.#leadIdSequence, count],
+    );
+    const ids: number[] = [];
+    for (const { first, n } of runs.rows) {
+      const start = Number(first);
+      if (!Number.isSafeInteger(start + n)) throw new PacerError('INTERNAL', `lead id ${first} is beyond what the importer handles`);
+      for (let i = 0; i < n; i++) ids.push(start + i);
+    }
+    if (ids.length !== count) throw new PacerError('INTERNAL', `reserved ${ids.length} lead ids for ${count} leads`);
+    return ids;
   }
 
   async #copy(statement: string, text: string): Promise<void> {
@@ -223,4 +281,36 @@ export class ImportLeadWriter {
     stream.end(text);
     await finished;
   }
+}
+
+/** The chunk's numbers the campaign already had before the import, when those were too many to preload. */
+async function probeNew(source: NumberSource, chunk: readonly ParsedLead[]): Promise<ReadonlySet<string>> {
+  if (source.probe === undefined) return EMPTY;
+  const unknown = new Set<string>();
+  for (const lead of chunk) for (const e164 of lead.phones) if (!source.known.has(e164)) unknown.add(e164);
+  return unknown.size === 0 ? EMPTY : new Set(await source.probe([...unknown]));
+}
+const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * The numbers matching `filter` (`FROM ... WHERE ...` with an `e164` column), read into memory
+ * when at most `limit`; otherwise an empty set and the per-chunk probe.
+ */
+async function numberSource(
+  client: pg.PoolClient,
+  limit: number,
+  spec: { filter: string; params: unknown[]; probe: (numbers: string[]) => Promise<pg.QueryResult<{ e164: string }>> },
+): Promise<NumberSource> {
+  const counted = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 ${spec.filter} LIMIT ${limit + 1}) s`, spec.params);
+  const count = counted.rows[0]?.n ?? 0;
+  if (count > limit) {
+    return { known: new PhoneNumberSet(), probe: async (numbers) => (await spec.probe(numbers)).rows.map((r) => r.e164) };
+  }
+  const known = new PhoneNumberSet(count);
+  if (count > 0) {
+    // One round trip for the whole set: a newline-separated text column, split here.
+    const text = await client.query<{ numbers: string }>(`SELECT string_agg(e164, E'\\n') AS numbers ${spec.filter}`, spec.params);
+    known.addLines(text.rows[0]?.numbers ?? '');
+  }
+  return { known, probe: undefined };
 }
