@@ -7,6 +7,9 @@ import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { CallEvent, TelephonyPort } from '../domain/ports/telephony-port.ts';
 
+/** The pause reason of an agent whose telephony leg went away. */
+export const AGENT_LEG_LOST = 'agent_leg_lost';
+
 /** What the coordinator tells the outside world (agent streams, stats, the lead bookkeeping). */
 export interface CoordinatorListener {
   /** A call reached an agent: the screen pop. */
@@ -55,6 +58,8 @@ export class CallCoordinator {
   /** Live answers waiting for an agent, oldest deadline first. */
   readonly #waiting: string[] = [];
   readonly #wrapTimers = new Map<string, () => void>();
+  /** Agents whose telephony leg is gone: never reserved again until they log in again. */
+  readonly #legLost = new Set<string>();
   readonly #pending = new Set<Promise<unknown>>();
 
   constructor(options: CallCoordinatorOptions) {
@@ -181,6 +186,8 @@ export class CallCoordinator {
             if (result.ok) {
               this.roster.transition(effect.agentId, 'on_call', 'system', scheduler.nowMs());
               this.#agentChanged(effect.agentId);
+              // The leg dropped while the bridge was under way: nobody is there to talk to.
+              if (this.#legLost.has(effect.agentId)) await telephony.hangup(callId);
             } else {
               call.log.warn({ agentId: effect.agentId, reason: result.reason }, 'bridge failed');
               this.#perform(callId, call.session.bridgeFailed(effect.agentId, scheduler.nowMs()));
@@ -189,9 +196,10 @@ export class CallCoordinator {
           break;
         case 'release_agent':
           if (this.roster.get(effect.agentId)?.state === 'reserved') {
-            this.roster.transition(effect.agentId, 'ready', 'system', scheduler.nowMs());
+            const lost = this.#legLost.has(effect.agentId);
+            this.roster.transition(effect.agentId, lost ? 'paused' : 'ready', 'system', scheduler.nowMs(), lost ? AGENT_LEG_LOST : undefined);
             this.#agentChanged(effect.agentId);
-            this.#offerWaiting();
+            if (!lost) this.#offerWaiting();
           }
           break;
         case 'play_abandon_message':
@@ -285,10 +293,13 @@ export class CallCoordinator {
     this.#wrapTimers.set(agentId, cancel);
   }
 
-  /** Ends an agent's wrap-up (disposition set, or the limit reached). */
-  endWrapUp(agentId: string, next: 'ready' | 'paused', reason?: string): boolean {
+  /** Ends an agent's wrap-up (disposition set, or the limit reached); an agent without a leg is paused. */
+  endWrapUp(agentId: string, requested: 'ready' | 'paused', requestedReason?: string): boolean {
     const agent = this.roster.get(agentId);
     if (agent?.state !== 'wrap_up') return false;
+    const lost = this.#legLost.has(agentId);
+    const next = lost ? 'paused' : requested;
+    const reason = lost ? AGENT_LEG_LOST : requestedReason;
     this.#wrapTimers.get(agentId)?.();
     this.#wrapTimers.delete(agentId);
     const now = this.#o.scheduler.nowMs();
@@ -299,10 +310,55 @@ export class CallCoordinator {
     return true;
   }
 
+  /**
+   * The agent's telephony leg went away by itself (see `TelephonyPort.agentLogin`). A free agent is
+   * paused at once with reason `agent_leg_lost`; a call it is talking on is hung up (the call ends
+   * as any other, its record written) and the agent is paused when it is freed (after its
+   * wrap-up). It is never
+   * reserved again until {@link agentLoggedIn}.
+   */
+  agentLegLost(agentId: string): void {
+    const agent = this.roster.get(agentId);
+    if (agent === undefined || agent.state === 'logged_out') return;
+    this.#legLost.add(agentId);
+    const now = this.#o.scheduler.nowMs();
+    switch (agent.state) {
+      case 'ready':
+      case 'paused':
+        this.roster.transition(agentId, 'paused', 'system', now, AGENT_LEG_LOST);
+        this.#agentChanged(agentId);
+        break;
+      case 'on_call': {
+        const callId = agent.callId;
+        const call = callId === undefined ? undefined : this.#calls.get(callId);
+        if (callId !== undefined && call !== undefined) this.#run('hangup_lost_agent', call.log, () => this.#o.telephony.hangup(callId));
+        break;
+      }
+      case 'reserved':
+      case 'wrap_up':
+        // Paused when freed: a bridge under way fails (agent_unavailable) or, if it won the race, is
+        // hung up; a wrap-up ends as usual (the disposition can still be set).
+        break;
+    }
+  }
+
+  /** The agent logged in to telephony again: it may be reserved once it is ready. */
+  agentLoggedIn(agentId: string): void {
+    this.#legLost.delete(agentId);
+  }
+
+  /** Whether the agent must log in to telephony before taking calls (unknown, logged out, or its leg lost). */
+  needsTelephonyLogin(agentId: string): boolean {
+    const state = this.roster.get(agentId)?.state;
+    return state === undefined || state === 'logged_out' || this.#legLost.has(agentId);
+  }
+
   /** An agent (or supervisor) asks for a state: ready, paused (with reason) or logged out. */
   setAgentState(agentId: string, state: 'ready' | 'paused' | 'logged_out', reason?: string): { ok: true } | { ok: false; reason: string; from?: AgentState } {
     const now = this.#o.scheduler.nowMs();
     this.roster.add(agentId, now);
+    // Without a leg the agent cannot take calls: it must log in to telephony first.
+    if (state === 'ready' && this.#legLost.has(agentId)) return { ok: false, reason: AGENT_LEG_LOST };
     if (this.roster.get(agentId)?.state === 'wrap_up') {
       if (state === 'logged_out') {
         this.endWrapUp(agentId, 'paused', 'logout');
@@ -313,6 +369,7 @@ export class CallCoordinator {
     const r = this.roster.transition(agentId, state, 'agent', now, reason);
     if (!r.ok) return r.from === undefined ? { ok: false, reason: r.reason } : { ok: false, reason: r.reason, from: r.from };
     this.#agentChanged(agentId);
+    if (state === 'logged_out') this.#legLost.delete(agentId);
     if (state === 'ready') this.#offerWaiting();
     return { ok: true };
   }

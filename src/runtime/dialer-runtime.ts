@@ -8,7 +8,7 @@ import type { Lease } from '../domain/ports/lease.ts';
 import type { Logger } from '../domain/ports/logger.ts';
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
-import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
+import type { AgentLegLost, TelephonyPort } from '../domain/ports/telephony-port.ts';
 import type { Database } from '../adapters/db/database.ts';
 import { CallAttemptRepository } from '../adapters/db/repositories/call-attempt-repository.ts';
 import { DialDecisionRepository } from '../adapters/db/repositories/dial-decision-repository.ts';
@@ -212,7 +212,7 @@ export class DialerRuntime {
    * dialer acts on it at once; otherwise the state is stored and applies when the campaign runs.
    */
   async setAgentState(agentId: string, state: 'ready' | 'paused' | 'logged_out', reason?: string): Promise<{ ok: true; state: AgentState } | { ok: false; reason: string; from?: AgentState }> {
-    const agent = await this.#d.db.selectFrom('agents').select(['id', 'campaign_id', 'state']).where('id', '=', agentId).executeTakeFirst();
+    const agent = await this.#d.db.selectFrom('agents').select(['id', 'campaign_id', 'state', 'sip_contact']).where('id', '=', agentId).executeTakeFirst();
     if (agent === undefined) throw new PacerError('NOT_FOUND', `agent ${agentId} not found`);
     const runner = agent.campaign_id === null ? undefined : this.runner(agent.campaign_id);
     if (runner === undefined) {
@@ -220,7 +220,11 @@ export class DialerRuntime {
       await this.#d.db.updateTable('agents').set({ state, state_reason: state === 'paused' ? (reason ?? 'unspecified') : null, state_since: new Date(atMs) }).where('id', '=', agentId).execute();
       return { ok: true, state };
     }
-    if (state !== 'logged_out' && runner.coordinator.roster.get(agentId) === undefined) await this.#d.telephony.agentLogin({ agentId });
+    if (state !== 'logged_out' && runner.coordinator.needsTelephonyLogin(agentId)) {
+      const endpoint = agent.sip_contact === null ? { agentId } : { agentId, contact: agent.sip_contact };
+      await this.#d.telephony.agentLogin(endpoint, (lost) => this.#agentLegLost(lost));
+      runner.coordinator.agentLoggedIn(agentId);
+    }
     const r = runner.coordinator.setAgentState(agentId, state, reason);
     if (!r.ok) return r;
     if (state === 'logged_out') await this.#d.telephony.agentLogout(agentId);
@@ -262,6 +266,12 @@ export class DialerRuntime {
     if (runner === undefined || current === undefined) return;
     if (current.state === 'ready') runner.coordinator.setAgentState(agentId, 'paused', 'stream_disconnected');
     else if (current.state === 'wrap_up') runner.coordinator.endWrapUp(agentId, 'paused', 'stream_disconnected');
+  }
+
+  /** The agent's telephony leg went away: it takes no call until it sets itself ready again (a new login). */
+  #agentLegLost(lost: AgentLegLost): void {
+    this.#log.warn({ agentId: lost.agentId, cause: lost.cause }, "agent's telephony leg lost: paused until it logs in again");
+    for (const { runner } of this.#runners.values()) runner.coordinator.agentLegLost(lost.agentId);
   }
 
   #agentState(agentId: string, state: AgentState, reason: string | undefined): void {

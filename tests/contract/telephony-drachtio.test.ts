@@ -37,6 +37,9 @@ const harness: TelephonyContractHarness = {
         rig.double.script(agentId, { kind: 'answer', afterMs: 0 });
         return { agentId, contact: `sip:${agentId}@192.0.2.40:5062` };
       },
+      async dropAgentLeg(agentId) {
+        rig.double.sendBye(agentId);
+      },
       close: () => rig.close(),
     };
   },

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkCallEventSequence } from '../../src/domain/call/call-event-sequence.ts';
-import type { AgentEndpoint, AmdResult, CallEvent, CallEventType, OriginateRequest, TelephonyPort } from '../../src/domain/ports/telephony-port.ts';
+import type { AgentEndpoint, AgentLegLost, AmdResult, CallEvent, CallEventType, OriginateRequest, TelephonyPort } from '../../src/domain/ports/telephony-port.ts';
+import { waitFor } from './wait-for.ts';
 
 /**
  * The telephony port contract, adapter-neutral. An adapter's test file calls
@@ -39,6 +40,8 @@ export interface TelephonyContractSession {
   advance(ms: number): Promise<void>;
   /** An agent that answers its login call, for `agentLogin`. */
   agent(agentId: string): AgentEndpoint;
+  /** The agent's side drops its leg by itself (the softphone hangs up). */
+  dropAgentLeg(agentId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -261,6 +264,33 @@ export function describeTelephonyContract(name: string, harness: TelephonyContra
       await answered.rec.terminal();
       expectValidCompleteSequence(answered.rec.events);
       await session.telephony.agentLogout('agent-7');
+    });
+
+    it('reports an agent leg that goes away by itself once, and bridges to that agent no more', async () => {
+      const lost: AgentLegLost[] = [];
+      await session.telephony.agentLogin(session.agent('agent-8'), (l) => lost.push(l));
+      await session.telephony.agentLogin(session.agent('agent-9'), (l) => lost.push(l));
+      await session.dropAgentLeg('agent-8');
+      await waitFor(() => lost.length > 0, 'the lost agent leg', 3000);
+      expect(lost).toEqual([{ agentId: 'agent-8', cause: 'remote', atMs: expect.any(Number) as number }]);
+
+      const answered = await place({ kind: 'answer', afterMs: 1000 }, false);
+      await answered.rec.waitFor('ringing');
+      await session.advance(1000);
+      await answered.rec.waitFor('answered');
+      await expect(session.telephony.bridge(answered.req.callId, 'agent-8')).resolves.toEqual({ ok: false, reason: 'agent_unavailable' });
+      await expect(session.telephony.bridge(answered.req.callId, 'agent-9')).resolves.toEqual({ ok: true });
+      await answered.rec.waitFor('bridged');
+      await session.telephony.hangup(answered.req.callId);
+      await answered.rec.terminal();
+      expectValidCompleteSequence(answered.rec.events);
+
+      // An explicit logout is not a loss; a lost agent can log in again.
+      await session.telephony.agentLogout('agent-9');
+      await session.telephony.agentLogin(session.agent('agent-8'), (l) => lost.push(l));
+      await session.telephony.agentLogout('agent-8');
+      await session.advance(1000);
+      expect(lost).toHaveLength(1);
     });
 
     it('plays a prompt to an answered call', async () => {

@@ -58,7 +58,7 @@ const harness: TelephonyContractHarness = {
         return done;
       },
       hangup: (id) => settle(sim.hangup(id)),
-      agentLogin: (a) => sim.agentLogin(a),
+      agentLogin: (a, onLost) => sim.agentLogin(a, onLost),
       agentLogout: (id) => sim.agentLogout(id),
       capacity: () => sim.capacity(),
       ready: () => sim.ready(),
@@ -69,6 +69,10 @@ const harness: TelephonyContractHarness = {
       scriptCallee: (to, behaviour) => scripts.set(to, script(behaviour)),
       advance: (ms) => scheduler.advanceBy(ms),
       agent: (agentId) => ({ agentId }),
+      async dropAgentLeg(agentId) {
+        if (!sim.dropAgentLeg(agentId)) throw new Error(`${agentId} is not logged in`);
+        await scheduler.advanceBy(0);
+      },
       close: () => sim.close(),
     };
   },

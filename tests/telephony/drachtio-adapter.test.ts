@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPacerError } from '../../src/domain/pacer-error.ts';
-import type { OriginateRequest } from '../../src/domain/ports/telephony-port.ts';
+import type { AgentLegLost, OriginateRequest } from '../../src/domain/ports/telephony-port.ts';
 import { validateDrachtioAdapterOptions, trunkRequestUri } from '../../src/adapters/telephony/drachtio/drachtio-adapter-options.ts';
 import { sipFailureReason } from '../../src/adapters/telephony/drachtio/sip-failure-reason.ts';
 import { CallRecorder, expectValidCompleteSequence, uniqueNumber } from '../contract/telephony-port.contract.ts';
@@ -174,10 +174,15 @@ describe('drachtio adapter: connection loss and reconciliation', () => {
     const ringing = new CallRecorder();
     await rig.telephony.originate(request(ringingTo), ringing.onEvent);
     await ringing.waitFor('ringing');
+    rig.double.script('agent-5', { kind: 'answer', afterMs: 0 });
+    const lost: AgentLegLost[] = [];
+    await rig.telephony.agentLogin({ agentId: 'agent-5', contact: 'sip:agent-5@192.0.2.45:5062' }, (l) => lost.push(l));
     const authBefore = rig.double.authentications;
     rig.double.dropConnections();
     expect(await answered.rec.terminal()).toMatchObject({ type: 'hangup', by: 'system' });
     expect(await ringing.terminal()).toMatchObject({ type: 'failed', reason: 'error' });
+    await waitUntil(() => lost.length === 1, 'the agent reported lost');
+    expect(lost).toEqual([{ agentId: 'agent-5', cause: 'signaling', atMs: rig.clock.nowMs() }]);
     expectValidCompleteSequence(answered.rec.events);
     expectValidCompleteSequence(ringing.events);
     expect(media(rig).endpoints.every((e) => e.destroyed)).toBe(true);
@@ -188,10 +193,12 @@ describe('drachtio adapter: connection loss and reconciliation', () => {
   it('closes the calls of a lost media server with BYE to the callee, and logs its agents out', async () => {
     rig = await startDrachtioRig();
     rig.double.script('agent-1', { kind: 'answer', afterMs: 0 });
-    await rig.telephony.agentLogin({ agentId: 'agent-1', contact: 'sip:agent-1@192.0.2.41:5062' });
+    const lost: AgentLegLost[] = [];
+    await rig.telephony.agentLogin({ agentId: 'agent-1', contact: 'sip:agent-1@192.0.2.41:5062' }, (l) => lost.push(l));
     const { to, rec, req } = await answeredCall(rig);
     media(rig).disconnect();
     expect(await rec.terminal()).toMatchObject({ type: 'hangup', by: 'system' });
+    expect(lost).toMatchObject([{ agentId: 'agent-1', cause: 'media' }]);
     const call = rig.double.lastCall(to);
     await waitUntil(() => call.trace.includes('>BYE'), 'the BYE to the callee');
     media(rig).reconnect();
@@ -273,6 +280,28 @@ describe('drachtio adapter: agents and logging', () => {
     await expect(rig.telephony.agentLogin({ agentId: 'agent-4', contact: 'sip:agent-4@192.0.2.44' })).rejects.toSatisfy((e) => isPacerError(e, 'TELEPHONY_UNAVAILABLE'));
     await rig.telephony.agentLogout('agent-2');
     expect(agentLeg?.destroyed).toBe(true);
+  });
+
+  it('reports an agent whose softphone hangs up while bridged, tolerates a throwing handler, and reports nobody on close', async () => {
+    rig = await startDrachtioRig();
+    rig.double.script('agent-6', { kind: 'answer', afterMs: 0 });
+    rig.double.script('agent-7', { kind: 'answer', afterMs: 0 });
+    const lost: AgentLegLost[] = [];
+    await rig.telephony.agentLogin({ agentId: 'agent-6', contact: 'sip:agent-6@192.0.2.46:5062' }, () => {
+      throw new Error('handler bug');
+    });
+    await rig.telephony.agentLogin({ agentId: 'agent-7', contact: 'sip:agent-7@192.0.2.47:5062' }, (l) => lost.push(l));
+    const { req, rec } = await answeredCall(rig);
+    expect(await rig.telephony.bridge(req.callId, 'agent-6')).toEqual({ ok: true });
+    rig.double.sendBye('agent-6');
+    const r = rig;
+    await waitUntil(() => r.logger.entries.some((e) => e.msg === 'the agent-lost handler threw'), 'the handler error to be logged');
+    // The customer's call is not ended by the adapter: the runtime decides.
+    expect(rec.types()).not.toContain('hangup');
+    await rig.telephony.hangup(req.callId);
+    await rec.terminal();
+    await rig.telephony.close();
+    expect(lost).toEqual([]);
   });
 
   it('logs per call with the callId and never the full number above debug level', async () => {

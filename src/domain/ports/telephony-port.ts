@@ -63,6 +63,17 @@ export interface AgentEndpoint {
   contact?: string;
 }
 
+/**
+ * An agent's nailed-up leg went away by itself. `remote`: the agent's softphone hung up (BYE);
+ * `media`: the media server ended the leg or was lost; `signaling`: the connection to the SIP
+ * server was lost.
+ */
+export interface AgentLegLost {
+  agentId: string;
+  atMs: number;
+  cause: 'remote' | 'media' | 'signaling';
+}
+
 export type BridgeResult = { ok: true } | { ok: false; reason: 'call_gone' | 'agent_unavailable' | 'not_answered' };
 
 export interface TelephonyPort {
@@ -75,7 +86,19 @@ export interface TelephonyPort {
   /** Plays a prompt to the callee (identification message, voicemail drop); resolves when it ends. */
   playPrompt(callId: string, prompt: { file: string }): Promise<void>;
   hangup(callId: string): Promise<void>;
-  agentLogin(agent: AgentEndpoint): Promise<void>;
+  /**
+   * Logs an agent in: sets up its leg (a nailed-up SIP leg with the drachtio adapter). If that leg
+   * later goes away by itself, the adapter logs the agent out and calls `onLost` once: the agent
+   * can no longer be bridged (`agent_unavailable`) until it logs in again, and a call it is bridged
+   * to stays the caller's to end. Never called after `agentLogout` or `close`. Logging in again
+   * (same contact) keeps the leg and replaces the handler.
+   *
+   * @example
+   * ```ts
+   * await telephony.agentLogin({ agentId, contact }, (lost) => roster.agentLegLost(lost.agentId));
+   * ```
+   */
+  agentLogin(agent: AgentEndpoint, onLost?: (lost: AgentLegLost) => void): Promise<void>;
   agentLogout(agentId: string): Promise<void>;
   capacity(): TelephonyCapacity;
   /** Reachable and able to place calls (for /readyz). */

@@ -1,4 +1,5 @@
-import type { AgentEndpoint } from '../../../domain/ports/telephony-port.ts';
+import type { Clock } from '../../../domain/ports/clock.ts';
+import type { AgentEndpoint, AgentLegLost } from '../../../domain/ports/telephony-port.ts';
 import { PacerError } from '../../../domain/pacer-error.ts';
 import type { MediaEndpoint } from './media-server-port.ts';
 import type { MediaServerPool, PooledMediaServer } from './media-server-pool.ts';
@@ -14,7 +15,11 @@ export interface AgentLeg {
   readonly dialog: SipDialog;
   /** The call the agent is bridged to, if any. */
   callId: string | undefined;
+  /** Told once if the leg goes away by itself. */
+  onLost: ((lost: AgentLegLost) => void) | undefined;
 }
+
+type DropReason = 'local' | AgentLegLost['cause'];
 
 /**
  * Agents' nailed-up legs. Logging in calls the agent's SIP contact (softphone or WebRTC gateway)
@@ -34,11 +39,13 @@ export class AgentRegistry {
   readonly #srf: SrfClient;
   readonly #pool: MediaServerPool;
   readonly #log: TelephonyLogger;
+  readonly #clock: Clock;
 
-  constructor(deps: { srf: SrfClient; pool: MediaServerPool; logger: TelephonyLogger }) {
+  constructor(deps: { srf: SrfClient; pool: MediaServerPool; logger: TelephonyLogger; clock: Clock }) {
     this.#srf = deps.srf;
     this.#pool = deps.pool;
     this.#log = deps.logger;
+    this.#clock = deps.clock;
   }
 
   get(agentId: string): AgentLeg | undefined {
@@ -52,14 +59,18 @@ export class AgentRegistry {
     return count;
   }
 
-  async login(agent: AgentEndpoint): Promise<void> {
+  /** Calls the agent's contact and keeps the leg; `onLost` is told if the leg goes away by itself. */
+  async login(agent: AgentEndpoint, onLost?: (lost: AgentLegLost) => void): Promise<void> {
     const { agentId, contact } = agent;
     if (agentId.trim() === '') throw new PacerError('VALIDATION_FAILED', 'agentId is required', { issues: [{ field: 'agentId', reason: 'must not be empty' }] });
     if (contact === undefined || !/^sips?:\S+$/.test(contact)) {
       throw new PacerError('VALIDATION_FAILED', 'agent contact must be a sip: or sips: URI', { issues: [{ field: 'contact', reason: 'must be a sip: or sips: URI' }] });
     }
     const existing = this.#agents.get(agentId);
-    if (existing && existing.contact === contact) return;
+    if (existing && existing.contact === contact) {
+      existing.onLost = onLost;
+      return;
+    }
     if (existing || this.#pending.has(agentId)) {
       throw new PacerError('CONFLICT', `agent ${agentId} is already logged in or logging in`);
     }
@@ -83,7 +94,7 @@ export class AgentRegistry {
       throw new PacerError('TELEPHONY_UNAVAILABLE', `agent ${agentId}'s contact could not be connected${detail}`, { cause: err });
     }
     this.#pending.delete(agentId);
-    const leg: AgentLeg = { agentId, contact, server, endpoint, dialog, callId: undefined };
+    const leg: AgentLeg = { agentId, contact, server, endpoint, dialog, callId: undefined, onLost };
     this.#agents.set(agentId, leg);
     dialog.on('destroy', () => {
       log.info({}, 'agent hung up the nailed-up leg: logged out');
@@ -108,19 +119,36 @@ export class AgentRegistry {
     for (const leg of this.#agents.values()) if (leg.callId === callId) leg.callId = undefined;
   }
 
-  /** Connection loss: every agent on the server (or all) must log in again. */
+  /** Connection loss: every agent on the server (or all) must log in again; each is reported lost. */
   async dropAll(what: 'signaling' | 'media', serverId?: string): Promise<void> {
     const legs = [...this.#agents.values()].filter((l) => serverId === undefined || l.server.options.id === serverId);
     if (legs.length > 0) this.#log.warn({ lost: what, agents: legs.length, mediaServer: serverId }, 'connection lost: agents logged out');
     await Promise.all(legs.map((leg) => this.#drop(leg, what)));
   }
 
-  async #drop(leg: AgentLeg, why: 'local' | 'remote' | 'media' | 'signaling'): Promise<void> {
+  /** Adapter shutdown: every agent is logged out, nobody is reported lost. */
+  async logoutAll(): Promise<void> {
+    await Promise.all([...this.#agents.values()].map((leg) => this.#drop(leg, 'local')));
+  }
+
+  async #drop(leg: AgentLeg, why: DropReason): Promise<void> {
     if (this.#agents.get(leg.agentId) !== leg) return;
     this.#agents.delete(leg.agentId);
     this.#pool.release(leg.server);
     const log = this.#log.child({ agentId: leg.agentId });
+    if (why !== 'local') this.#reportLost(log, leg, why);
     await this.#teardown(log, why === 'local' || why === 'media' ? leg.dialog : undefined, why === 'media' ? undefined : leg.endpoint);
+  }
+
+  #reportLost(log: TelephonyLogger, leg: AgentLeg, cause: AgentLegLost['cause']): void {
+    const onLost = leg.onLost;
+    leg.onLost = undefined;
+    if (onLost === undefined) return;
+    try {
+      onLost({ agentId: leg.agentId, atMs: this.#clock.nowMs(), cause });
+    } catch (err) {
+      log.error({ err }, 'the agent-lost handler threw');
+    }
   }
 
   async #teardown(log: TelephonyLogger, dialog: SipDialog | undefined, endpoint: MediaEndpoint | undefined): Promise<void> {

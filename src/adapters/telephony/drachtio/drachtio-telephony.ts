@@ -1,5 +1,6 @@
 import type {
   AgentEndpoint,
+  AgentLegLost,
   BridgeResult,
   CallEvent,
   OriginateRequest,
@@ -58,7 +59,7 @@ export class DrachtioTelephony implements TelephonyPort {
         return new PooledMediaServer(port, o, deps.clock);
       }),
     );
-    this.#agents = new AgentRegistry({ srf: this.#srf, pool: this.#pool, logger: this.#log });
+    this.#agents = new AgentRegistry({ srf: this.#srf, pool: this.#pool, logger: this.#log, clock: deps.clock });
   }
 
   /** Connects to drachtio-server and the media servers; both keep reconnecting with backoff. */
@@ -161,9 +162,9 @@ export class DrachtioTelephony implements TelephonyPort {
     await call.play(prompt.file);
   }
 
-  async agentLogin(agent: AgentEndpoint): Promise<void> {
+  async agentLogin(agent: AgentEndpoint, onLost?: (lost: AgentLegLost) => void): Promise<void> {
     if (!this.ready()) throw new PacerError('TELEPHONY_UNAVAILABLE', 'telephony is not ready (drachtio or media servers unreachable)');
-    await this.#agents.login(agent);
+    await this.#agents.login(agent, onLost);
   }
 
   async agentLogout(agentId: string): Promise<void> {
@@ -174,7 +175,7 @@ export class DrachtioTelephony implements TelephonyPort {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#calls.values()].map((call) => call.shutdown()));
-    await this.#agents.dropAll('signaling');
+    await this.#agents.logoutAll();
     stopSrf(this.#srf);
     await Promise.all(this.#pool.servers.map((s) => s.port.close()));
     this.#log.info({}, 'telephony closed');

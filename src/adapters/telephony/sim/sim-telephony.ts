@@ -2,6 +2,7 @@ import { Prng } from '../../../sim/prng.ts';
 import type { Scheduler } from '../../../domain/ports/scheduler.ts';
 import type {
   AgentEndpoint,
+  AgentLegLost,
   BridgeResult,
   CallEvent,
   OriginateRequest,
@@ -57,7 +58,8 @@ export class SimTelephony implements TelephonyPort {
   readonly #model: CalleeModel;
   readonly #rng: Prng;
   readonly #calls = new Map<string, SimCall>();
-  readonly #agents = new Set<string>();
+  /** Logged-in agents and who to tell if their leg drops. */
+  readonly #agents = new Map<string, ((lost: AgentLegLost) => void) | undefined>();
   readonly #recentStartsMs: number[] = [];
   #closed = false;
 
@@ -209,12 +211,30 @@ export class SimTelephony implements TelephonyPort {
     this.#terminal(call, { type: 'hangup', callId, atMs: this.#now(), by: 'local' });
   }
 
-  async agentLogin(agent: AgentEndpoint): Promise<void> {
-    this.#agents.add(agent.agentId);
+  async agentLogin(agent: AgentEndpoint, onLost?: (lost: AgentLegLost) => void): Promise<void> {
+    this.#agents.set(agent.agentId, onLost);
   }
 
   async agentLogout(agentId: string): Promise<void> {
     this.#agents.delete(agentId);
+  }
+
+  /**
+   * The agent's leg goes away by itself (softphone hung up, network lost): the agent is logged out
+   * and its `onLost` handler told, as the drachtio adapter does on the leg's BYE. A call bridged to
+   * the agent is left to the caller to end. Returns false when the agent was not logged in.
+   *
+   * @example
+   * ```ts
+   * telephony.dropAgentLeg('a-17'); // the runtime pauses a-17 with reason agent_leg_lost
+   * ```
+   */
+  dropAgentLeg(agentId: string, cause: AgentLegLost['cause'] = 'remote'): boolean {
+    if (!this.#agents.has(agentId)) return false;
+    const onLost = this.#agents.get(agentId);
+    this.#agents.delete(agentId);
+    onLost?.({ agentId, atMs: this.#now(), cause });
+    return true;
   }
 
   async close(): Promise<void> {
