@@ -220,6 +220,7 @@ export class CampaignRunner {
 
   async #tick(): Promise<void> {
     if (!this.#placing) return;
+    const startedAt = performance.now();
     const { scheduler, telephony, hopper } = this.#d;
     const nowMs = scheduler.nowMs();
     if (nowMs - this.#hopperCheckedAtMs >= HOPPER_REFRESH_MS) {
@@ -227,6 +228,7 @@ export class CampaignRunner {
       this.#hopperCheckedAtMs = nowMs;
     }
     const capacity = telephony.capacity();
+    const decideStartedAt = performance.now();
     const decision = this.#policy.decide({
       nowMs,
       agents: this.coordinator.roster.pacingSnapshot(),
@@ -236,9 +238,11 @@ export class CampaignRunner {
       capacity: Math.min(capacity.freeSessions, capacity.cpsTokens),
     });
     this.#lastDecision = decision;
+    const decideMs = performance.now() - decideStartedAt;
     const count = Math.min(decision.callsToPlace, this.#hopperDepth, capacity.freeSessions, capacity.cpsTokens);
     this.#d.metrics.pacingDecision(this.campaign.id, decision.dialLevel, decision.expectedLiveAnswers, count);
     if (count > 0 && telephony.ready()) await this.#place(count, nowMs, decision);
+    this.#d.metrics.pacingTick(this.campaign.id, decideMs, performance.now() - startedAt);
   }
 
   async #place(count: number, nowMs: number, decision: PacingDecision): Promise<void> {
@@ -253,6 +257,7 @@ export class CampaignRunner {
     const trail: DialDecision[] = [];
     const released: { leadId: string; status: 'scheduled' | 'exhausted'; nextAttemptAtMs: number | null }[] = [];
     const toDial: { lead: LeasedLead; attempt: NewCallAttempt & { id: string } }[] = [];
+    const dialingNow = new Set<string>();
     const pacing = { callsToPlace: decision.callsToPlace, dialLevel: decision.dialLevel, reason: decision.reason };
     for (const lead of leads) {
       const dncHits = hits.get(lead.phoneE164) ?? [];
@@ -262,7 +267,7 @@ export class CampaignRunner {
           nowMs,
           rules: { callingHours: c.callingHours, unknownZonePolicy: c.unknownZonePolicy, defaultTimeZone: c.defaultTimeZone, maxAttemptsPerLead: c.maxAttemptsPerLead, maxAttemptsPerNumber: this.#d.maxAttemptsPerNumber },
           dncHits,
-          numberInLiveCall: this.coordinator.isNumberLive(lead.phoneE164) || toDial.some((d) => d.lead.phoneE164 === lead.phoneE164),
+          numberInLiveCall: this.coordinator.isNumberLive(lead.phoneE164) || dialingNow.has(lead.phoneE164),
         },
       );
       const inputs = { dncListsChecked: lists, dncHits, timezone: lead.timezone, timezoneSource: lead.timezoneSource, zonesEvaluated: verdict.zones, localTimes: verdict.localTimes, rule: verdict.rule, callingHours: c.callingHours, leadAttempts: lead.leadAttempts, numberAttempts: lead.numberAttempts, pacing };
@@ -288,6 +293,7 @@ export class CampaignRunner {
       };
       trail.push({ campaignId: c.id, decidedAtMs: nowMs, leadId: lead.leadId, phone: lead.phoneE164, attemptId: attempt.id, decision: 'placed', reason: null, inputs });
       toDial.push({ lead, attempt });
+      dialingNow.add(lead.phoneE164);
     }
     // The decisions are on record before any call reaches the network; blocked leads go back.
     await decisions.append(c.id, trail);

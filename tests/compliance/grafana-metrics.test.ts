@@ -55,12 +55,16 @@ describe('runtime metrics', () => {
     runtime.callEnded('c1', 'machine', false);
     runtime.answerToBridgeMs('c1', 2500);
     runtime.pacingDecision('c1', 2.1, 0.8, 3);
+    runtime.pacingTick('c1', 0.4, 12);
     const text = await metrics.registry.metrics();
     expect(text).toContain('pacer_calls_total{campaign_id="c1",outcome="human"} 1');
     expect(text).toContain('pacer_calls_abandoned_total{campaign_id="c1"} 1');
     expect(text).toContain('pacer_answer_to_bridge_seconds_bucket{le="2.5",campaign_id="c1"} 1');
     expect(text).toContain('pacer_answer_to_bridge_seconds_bucket{le="2",campaign_id="c1"} 0');
     expect(text).toContain('pacer_pacing_dial_level{campaign_id="c1"} 2.1');
+    expect(text).toContain('pacer_pacing_tick_seconds_bucket{le="0.0005",campaign_id="c1",part="decide"} 1');
+    expect(text).toContain('pacer_pacing_tick_seconds_bucket{le="0.01",campaign_id="c1",part="total"} 0');
+    expect(text).toContain('pacer_pacing_tick_seconds_bucket{le="0.025",campaign_id="c1",part="total"} 1');
     expect(text).toContain('pacer_calls_in_progress{campaign_id="c1",phase="ringing"} 2');
     expect(text).toContain('pacer_agents{campaign_id="c1",state="on_call"} 2');
     expect(text).toContain('pacer_hopper_depth{campaign_id="c1"} 42');

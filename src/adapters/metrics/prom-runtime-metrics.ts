@@ -25,6 +25,13 @@ export function createPromRuntimeMetrics(registry: Registry): RuntimeMetrics {
   const dialLevel = new Gauge({ name: 'pacer_pacing_dial_level', help: 'Lines per available agent of the last pacing decision.', labelNames: ['campaign_id'] as const, registers });
   const expected = new Counter({ name: 'pacer_pacing_expected_live_answers_total', help: 'Live answers the pacing policy expected from the calls it placed (compare with pacer_calls_total{outcome="human"}).', labelNames: ['campaign_id'] as const, registers });
   const placedByPacing = new Counter({ name: 'pacer_pacing_calls_requested_total', help: 'Calls the pacing policy asked to place.', labelNames: ['campaign_id'] as const, registers });
+  const tickSeconds = new Histogram({
+    name: 'pacer_pacing_tick_seconds',
+    help: 'Duration of a pacing tick: part="decide" is the policy computation, part="total" the whole tick with lead lease, gate, writes and originations.',
+    labelNames: ['campaign_id', 'part'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers,
+  });
   return {
     callOriginated: (campaignId, latencyMs) => {
       originated.inc({ campaign_id: campaignId });
@@ -46,6 +53,10 @@ export function createPromRuntimeMetrics(registry: Registry): RuntimeMetrics {
       placedByPacing.inc({ campaign_id: campaignId }, callsToPlace);
       // Only the share expected from the calls placed now is not known separately: count the expectation once per placement round.
       if (expectedLiveAnswers !== undefined && callsToPlace > 0) expected.inc({ campaign_id: campaignId }, expectedLiveAnswers);
+    },
+    pacingTick: (campaignId, decideMs, totalMs) => {
+      tickSeconds.observe({ campaign_id: campaignId, part: 'decide' }, decideMs / 1000);
+      tickSeconds.observe({ campaign_id: campaignId, part: 'total' }, totalMs / 1000);
     },
   };
 }

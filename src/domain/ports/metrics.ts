@@ -25,6 +25,11 @@ export interface RuntimeMetrics {
   answerToBridgeMs(campaignId: string, ms: number): void;
   /** A pacing decision: the dial level the policy runs at and the live answers it expects. */
   pacingDecision(campaignId: string, dialLevel: number, expectedLiveAnswers: number | undefined, callsToPlace: number): void;
+  /**
+   * One pacing tick finished: `decideMs` is the policy's own computation, `totalMs` the whole tick
+   * (lead lease, dial gate, decision trail and record writes, originations).
+   */
+  pacingTick(campaignId: string, decideMs: number, totalMs: number): void;
 }
 
 /** Metrics that go nowhere. */
@@ -36,4 +41,5 @@ export const NO_RUNTIME_METRICS: RuntimeMetrics = {
   amdDecision: () => undefined,
   answerToBridgeMs: () => undefined,
   pacingDecision: () => undefined,
+  pacingTick: () => undefined,
 };
