@@ -173,10 +173,7 @@ export class CallCoordinator {
             this.#agentChanged(agentId);
             this.#perform(callId, call.session.offerAgent(agentId, scheduler.nowMs()));
           } else {
-            this.#waiting.push(callId);
-            if (Number.isFinite(effect.deadlineMs)) {
-              call.cancelDeadline = scheduler.at(effect.deadlineMs + 1, () => this.#perform(callId, call.session.tick(scheduler.nowMs())));
-            }
+            this.#queue(callId, call, effect.deadlineMs);
           }
           break;
         }
@@ -191,6 +188,12 @@ export class CallCoordinator {
             } else {
               call.log.warn({ agentId: effect.agentId, reason: result.reason }, 'bridge failed');
               this.#perform(callId, call.session.bridgeFailed(effect.agentId, scheduler.nowMs()));
+              // Back in line for another agent, under its abandon deadline (offered at once only when
+              // the failed agent cannot be picked again, e.g. its leg is lost).
+              if (call.session.phase === 'waiting_agent') {
+                this.#queue(callId, call, call.session.deadlineMs ?? Infinity);
+                if (this.roster.get(effect.agentId)?.state !== 'ready') this.#offerWaiting();
+              }
             }
           });
           break;
@@ -257,6 +260,13 @@ export class CallCoordinator {
     (this.#o.metrics ?? NO_RUNTIME_METRICS).callEnded(this.#o.campaignId ?? 'unknown', record.outcome ?? 'unknown', record.abandoned);
     call.log.info({ outcome: record.outcome, abandoned: record.abandoned, agentId: record.agentId }, 'call ended');
     this.#run('record_end', call.log, () => this.#o.listener.onCallEnded(callId, record));
+  }
+
+  /** A live answer waits for an agent; at its deadline it is abandoned (identification message). */
+  #queue(callId: string, call: LiveCall, deadlineMs: number): void {
+    if (!this.#waiting.includes(callId)) this.#waiting.push(callId);
+    call.cancelDeadline?.();
+    call.cancelDeadline = Number.isFinite(deadlineMs) ? this.#o.scheduler.at(deadlineMs + 1, () => this.#perform(callId, call.session.tick(this.#o.scheduler.nowMs()))) : undefined;
   }
 
   #dropFromWaiting(callId: string): void {

@@ -74,6 +74,31 @@ describe('FsmrfMediaServer over drachtio-fsmrf', () => {
     expect(fs.connected()).toBe(true);
   });
 
+  it('close() disconnects, stops retrying, and drops a connection that completes after it', async () => {
+    const { fs, ms, mrf, timers, logger } = await connected();
+    ms.emit('error', new Error('ESL parse error'));
+    expect(logger.entries.some((e) => e.level === 'warn' && e.msg === 'media server connection error')).toBe(true);
+    ms.maxSessions = Number.NaN;
+    expect(fs.stats()).toEqual({ maxSessions: 0, currentSessions: 0 });
+    ms.drop();
+    await fs.close();
+    expect(timers.pending).toBe(0);
+    await timers.advance(1_000);
+    expect(mrf.connects).toHaveLength(1);
+
+    // A connection still being set up when close() is called is disconnected when it completes.
+    let release: (server: FakeMediaServer) => void = () => undefined;
+    const pending = new Promise<FakeMediaServer>((resolve) => (release = resolve));
+    const lateServer = new FakeMediaServer();
+    const fs2 = new FsmrfMediaServer(OPTIONS, { srf: createSrfClient(), logger, timers, mrf: { connect: () => pending } });
+    fs2.start();
+    await fs2.close();
+    release(lateServer);
+    await timers.advance(0);
+    expect(lateServer.up).toBe(false);
+    expect(fs2.connected()).toBe(false);
+  });
+
   it('creates 3pcc endpoints (no SDP) or endpoints answering a remote SDP, and exposes uuid and local SDP', async () => {
     const { fs, ms } = await connected();
     const offer = await fs.createEndpoint();

@@ -93,7 +93,8 @@ describe("an agent's telephony leg that goes away", () => {
     expect(['reserved', 'on_call', 'wrap_up']).toContain(state(lostAgent)?.state);
 
     await runtime.close({ hangup: true });
-    expect(problems.filter((p) => p.level === 'error')).toEqual([]);
+    // Running campaigns of other test files (same database) are logged as not resumed by this node.
+    expect(problems.filter((p) => p.level === 'error' && p.msg !== 'campaign not resumed')).toEqual([]);
     expect(problems.some((p) => p.msg === "agent's telephony leg lost: paused until it logs in again")).toBe(true);
   });
 });
