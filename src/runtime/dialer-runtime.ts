@@ -16,7 +16,15 @@ import { DialGateRepository } from '../adapters/db/repositories/dial-gate-reposi
 import { HopperRepository } from '../adapters/db/repositories/hopper-repository.ts';
 import { retryClass } from './attempt-write-behind.ts';
 import { CampaignRunner, type CampaignRunnerStats } from './campaign-runner.ts';
+import { CampaignLeaseKeeper } from './campaign-lease-keeper.ts';
 import type { SimAgents } from './sim-agents.ts';
+
+/** A campaign this node runs: paused by its manager, or by the lease keeper while it lacks the lease. */
+interface RunningCampaign {
+  runner: CampaignRunner;
+  userPaused: boolean;
+  keeper: CampaignLeaseKeeper | undefined;
+}
 
 /** Events the runtime publishes for agent streams and live stats. */
 export interface RuntimeEvents {
@@ -46,7 +54,7 @@ export interface DialerRuntimeDeps {
  */
 export class DialerRuntime {
   readonly #d: DialerRuntimeDeps;
-  readonly #runners = new Map<string, { runner: CampaignRunner; cancelRenew: () => void }>();
+  readonly #runners = new Map<string, RunningCampaign>();
   readonly #repos: { hopper: HopperRepository; attempts: CallAttemptRepository; decisions: DialDecisionRepository; gate: DialGateRepository };
   readonly #log: Logger;
   #closed = false;
@@ -124,7 +132,9 @@ export class DialerRuntime {
     if (this.#closed) throw new PacerError('CONFLICT', 'the dialer is shutting down');
     const existing = this.#runners.get(campaignId);
     if (existing !== undefined) {
-      existing.runner.resume();
+      existing.userPaused = false;
+      // Without the lease (Redis unreachable, or another node took over) it resumes once it holds it again.
+      if (existing.keeper?.held !== false) existing.runner.resume();
       return 'running';
     }
     const ttlMs = this.#d.leaseTtlMs ?? 15_000;
@@ -148,30 +158,31 @@ export class DialerRuntime {
         onBridged: (agentId, callId) => this.#screenPop(agentId, callId),
       },
     });
-    const renew = (): (() => void) =>
-      this.#d.scheduler.at(this.#d.scheduler.nowMs() + ttlMs / 3, () => {
-        void this.#d.lease.renew(leaseName, this.#d.nodeId, ttlMs).then(
-          (held) => {
-            const entry = this.#runners.get(campaignId);
-            if (entry === undefined) return;
-            if (held) entry.cancelRenew = renew();
-            else {
-              // Another node took the campaign (we were cut off): stop placing calls at once.
-              this.#log.error({ campaignId }, 'campaign lease lost: no new calls from this node');
-              entry.runner.pause();
-            }
-          },
-          (err: unknown) => this.#log.error({ err, campaignId }, 'campaign lease renewal failed; keeping the lease until it expires'),
-        );
-      });
-    this.#runners.set(campaignId, { runner, cancelRenew: renew() });
+    const entry: RunningCampaign = { runner, userPaused: false, keeper: undefined };
+    entry.keeper = new CampaignLeaseKeeper({
+      lease: this.#d.lease,
+      scheduler: this.#d.scheduler,
+      nodeId: this.#d.nodeId,
+      campaignId,
+      ttlMs,
+      logger: this.#log,
+      onHeldChange: (held) => {
+        if (!held) runner.pause();
+        else if (!entry.userPaused) runner.resume();
+      },
+    });
+    entry.keeper.start();
+    this.#runners.set(campaignId, entry);
     // Agents of the campaign known to this node rejoin with their stored state.
     await runner.start();
     return 'running';
   }
 
   pauseCampaign(campaignId: string): void {
-    this.#runners.get(campaignId)?.runner.pause();
+    const entry = this.#runners.get(campaignId);
+    if (entry === undefined) return;
+    entry.userPaused = true;
+    entry.runner.pause();
   }
 
   /** Stops placing calls for the campaign; calls in progress finish; the lease is released. */
@@ -179,7 +190,7 @@ export class DialerRuntime {
     const entry = this.#runners.get(campaignId);
     if (entry === undefined) return;
     this.#runners.delete(campaignId);
-    entry.cancelRenew();
+    entry.keeper?.stop();
     await entry.runner.stop();
     await this.#d.lease.release(`campaign:${campaignId}`, this.#d.nodeId);
   }
@@ -319,7 +330,7 @@ export class DialerRuntime {
     this.#closed = true;
     for (const [campaignId, entry] of [...this.#runners]) {
       this.#runners.delete(campaignId);
-      entry.cancelRenew();
+      entry.keeper?.stop();
       await entry.runner.stop(options);
       await this.#d.lease.release(`campaign:${campaignId}`, this.#d.nodeId).catch((err: unknown) => this.#log.error({ err, campaignId }, 'lease release failed'));
     }
