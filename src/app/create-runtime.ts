@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './create-logger.ts';
 import { importEmbeddedPostgres, stopOnProcessExit } from './import-embedded-postgres.ts';
 import { createDatabase, type DatabaseHandle } from '../adapters/db/create-database.ts';
 import { migrateToLatest } from '../adapters/db/migrate.ts';
@@ -58,7 +59,7 @@ export interface CreateRuntimeOptions {
  * ```
  */
 export async function createRuntime(config: PacerConfig, options: CreateRuntimeOptions = {}): Promise<Runtime> {
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'pacer' } });
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
   /** Closers, last started first. */
   const stack: { name: string; close: () => Promise<void> }[] = [];
   let closing: Promise<void> | undefined;
