@@ -229,14 +229,27 @@ async function main(): Promise<void> {
       campaignId: campaign.id, listName: 'bench', fileName: 'leads.csv', mapping: {}, defaultRegion: 'US',
       uploadPath: csvPath, bytesTotal: bytes, createdBy: null,
     });
+    const rssBeforeMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(`peak RSS before the import: ${rssBeforeMb} MB (heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB)`);
     const pgBefore = await pgBackendCpuSec(handle.pool);
     const cpuBefore = process.cpuUsage();
+    const memoryPeak = { heapTotal: 0, external: 0, arrayBuffers: 0, rss: 0 };
+    const sampler = process.env.BENCH_MEMORY === '1'
+      ? setInterval(() => {
+          const m = process.memoryUsage();
+          for (const k of ['heapTotal', 'external', 'arrayBuffers', 'rss'] as const) memoryPeak[k] = Math.max(memoryPeak[k], Math.round(m[k] / 1e6));
+        }, 50)
+      : undefined;
     t0 = performance.now();
     const outcome = await runLeadImport(importId, {
       imports, pool: handle.pool, timeZoneLookups: createPackagedTimeZoneLookups(), defaultRegion: 'US',
       dncListIdsFor: async () => [INTERNAL_DNC, sampleListId], deleteUpload: false,
     });
     const seconds = (performance.now() - t0) / 1000;
+    if (sampler !== undefined) {
+      clearInterval(sampler);
+      console.log('memory peaks during the import (MB):', memoryPeak);
+    }
     const cpu = process.cpuUsage(cpuBefore);
     const pgCpuSec = cpuDelta(pgBefore, await pgBackendCpuSec(handle.pool));
     if (outcome.status !== 'completed') throw new Error(`bench import did not complete: ${JSON.stringify(outcome)}`);

@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { access, rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import type pg from 'pg';
 import { isPacerError, PacerError, type FieldIssue } from '../../domain/pacer-error.ts';
@@ -13,6 +11,7 @@ import { createTimeZoneResolver, type TimeZoneLookups } from '../../domain/leads
 import { MAX_STORED_ISSUES, type ImportRepository } from '../db/repositories/import-repository.ts';
 import { ImportLeadWriter, type ImportCommitCounts } from '../db/repositories/import-lead-writer.ts';
 import { csvErrorToPacerError } from './csv-error-issue.ts';
+import { readCsvRecords } from './csv-records.ts';
 
 export interface LeadImportJobDeps {
   imports: ImportRepository;
@@ -115,57 +114,58 @@ async function readFile(
     // The API node spooled it; a worker on another machine needs the same spool directory.
     throw new PacerError('IMPORT_FAILED', 'the uploaded file is no longer in the spool directory (is it shared with the worker?)', { cause: err });
   }
-  const input = createReadStream(path, { highWaterMark: 256 * 1024 });
-  input.on('data', (chunk) => {
-    progress.bytesRead += chunk.length;
-  });
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordBytes });
   const normalizePhone = createPhoneNormalizer(spec.region);
   const resolveTimeZone = createTimeZoneResolver(deps.timeZoneLookups);
   let rowsRejected = 0;
   let lastReportMs = Date.now();
-
-  const consume = async (): Promise<void> => {
-    let parseRecord: ReturnType<typeof createLeadRecordParser> | undefined;
-    let row = 0;
-    for await (const record of parser as AsyncIterable<string[]>) {
-      if (parseRecord === undefined) {
-        parseRecord = createLeadRecordParser({ layout: layoutLeadColumns(record, spec.mapping), normalizePhone, resolveTimeZone });
-        continue;
-      }
-      row += 1;
-      const result = parseRecord(record, row);
-      if (result.ok) {
-        if (writer.add(result.lead)) await writer.flush();
-      } else {
-        rowsRejected += 1;
-      }
-      for (const issue of result.issues) if (issues.length < MAX_STORED_ISSUES) issues.push(issue);
-      if (row % PROGRESS_CHECK_ROWS === 0) {
-        const nowMs = Date.now();
-        if (nowMs - lastReportMs >= intervalMs) {
-          lastReportMs = nowMs;
-          progress.rowsTotal = row;
-          await deps.imports.reportProgress(spec.id, progress);
+  let parseRecord: ReturnType<typeof createLeadRecordParser> | undefined;
+  let row = 0;
+  try {
+    const batches = readCsvRecords(path, { maxRecordBytes, onBytes: (n) => (progress.bytesRead += n) });
+    for await (const batch of batches) {
+      for (const record of batch) {
+        if (parseRecord === undefined) {
+          parseRecord = createLeadRecordParser({ layout: layoutLeadColumns(record, spec.mapping), normalizePhone, resolveTimeZone });
+          continue;
+        }
+        row += 1;
+        const result = parseRecord(record, row);
+        if (result.ok) {
+          if (writer.add(result.lead)) await writer.flush();
+        } else {
+          rowsRejected += 1;
+        }
+        for (const issue of result.issues) if (issues.length < MAX_STORED_ISSUES) issues.push(detached(issue));
+        if (row % PROGRESS_CHECK_ROWS === 0) {
+          const nowMs = Date.now();
+          if (nowMs - lastReportMs >= intervalMs) {
+            lastReportMs = nowMs;
+            progress.rowsTotal = row;
+            await deps.imports.reportProgress(spec.id, progress);
+          }
         }
       }
     }
-    progress.rowsTotal = row;
-    if (parseRecord === undefined) throw new PacerError('IMPORT_FAILED', 'empty file', { issues: [{ row: 0, field: 'file', reason: 'empty file' }] });
-    if (row === 0) {
-      const reason = 'the file has a header but no data rows';
-      throw new PacerError('IMPORT_FAILED', reason, { issues: [{ row: 1, field: 'file', reason }] });
-    }
-  };
-
-  try {
-    await Promise.all([pipeline(input, parser), consume()]);
   } catch (err) {
-    input.destroy();
     if (err instanceof CsvError) throw csvErrorToPacerError(err, { maxRecordBytes });
     throw err;
   }
+  progress.rowsTotal = row;
+  if (parseRecord === undefined) throw new PacerError('IMPORT_FAILED', 'empty file', { issues: [{ row: 0, field: 'file', reason: 'empty file' }] });
+  if (row === 0) {
+    const reason = 'the file has a header but no data rows';
+    throw new PacerError('IMPORT_FAILED', reason, { issues: [{ row: 1, field: 'file', reason }] });
+  }
   return { rowsRejected };
+}
+
+/**
+ * The issue with its strings copied: cell values quoted in a reason are slices of a whole block
+ * of the file, which an issue kept until the end of the import would otherwise keep alive.
+ */
+function detached(issue: FieldIssue): FieldIssue {
+  const copy = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
+  return { ...issue, field: copy(issue.field), reason: copy(issue.reason) };
 }
 
 async function removeUpload(path: string | null, deps: LeadImportJobDeps): Promise<void> {

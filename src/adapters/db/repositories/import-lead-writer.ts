@@ -59,6 +59,53 @@ function customJson(custom: Readonly<Record<string, string>>): string {
   return '{}';
 }
 
+/** A growing byte buffer of UTF-8 COPY lines. */
+class CopyBuffer {
+  #buffer: Buffer;
+  #length = 0;
+
+  constructor(initialBytes: number) {
+    this.#buffer = Buffer.allocUnsafe(Math.max(initialBytes, 1024));
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  clear(): void {
+    this.#length = 0;
+  }
+
+  write(line: string): void {
+    // A UTF-16 unit takes at most 3 bytes in UTF-8.
+    this.#reserve(line.length * 3);
+    this.#length += this.#buffer.write(line, this.#length, 'utf8');
+  }
+
+  copy(source: Buffer, start: number, end: number): void {
+    this.#reserve(end - start);
+    this.#length += source.copy(this.#buffer, this.#length, start, end);
+  }
+
+  #reserve(bytes: number): void {
+    if (this.#length + bytes <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#length + bytes));
+    this.#buffer.copy(grown, 0, 0, this.#length);
+    this.#buffer = grown;
+  }
+
+  bytes(): Buffer {
+    return this.#buffer.subarray(0, this.#length);
+  }
+}
+
+/** A lead waiting for its chunk: its numbers, and where its `leads` COPY columns from source_row to custom are. */
+interface BufferedLead {
+  phones: readonly string[];
+  start: number;
+  end: number;
+}
+
 /** Numbers known up front (preloaded) or, when there are too many, looked up per chunk. */
 interface NumberSource {
   readonly known: PhoneNumberSet;
@@ -95,7 +142,13 @@ export class ImportLeadWriter {
   /** Numbers the campaign has: before the import (when preloaded) and written by it. */
   readonly #taken: NumberSource;
   readonly #dnc: NumberSource;
-  #chunk: ParsedLead[] = [];
+  #chunk: BufferedLead[] = [];
+  /** The chunk's `leads` COPY columns from source_row to custom, as UTF-8 (see BufferedLead). */
+  #chunkText = new CopyBuffer(256 * 1024);
+  /** The other chunk's text buffer (the one being written), and the COPY line buffers: reused, not reallocated per chunk. */
+  #spareText = new CopyBuffer(256 * 1024);
+  readonly #leadLines = new CopyBuffer(1024 * 1024);
+  readonly #phoneLines = new CopyBuffer(256 * 1024);
   #inflight: Promise<void> = Promise.resolve();
   #failure: { error: unknown } | undefined;
   #done = false;
@@ -141,7 +194,15 @@ export class ImportLeadWriter {
 
   /** Buffers a lead; true when a chunk is full and the caller should `await flush()`. */
   add(lead: ParsedLead): boolean {
-    this.#chunk.push(lead);
+    // Encoded now, so the parsed lead is garbage at once (young) instead of living until the write.
+    const rest =
+      `${lead.sourceRow}\t${copyText(lead.firstName)}\t${copyText(lead.lastName)}\t${copyText(lead.email)}\t${copyText(lead.state)}\t` +
+      `${copyText(lead.zip)}\t${copyText(lead.timezone)}\t${lead.timezoneSource}\t${copyText(textArray(lead.timezoneCandidates))}\t${copyText(customJson(lead.custom))}`;
+    // Copied out as bytes at once: a string kept until the write would keep the pieces it was
+    // built from alive, and with them the whole blocks of the file they were sliced from.
+    const start = this.#chunkText.length;
+    this.#chunkText.write(rest);
+    this.#chunk.push({ phones: lead.phones, start, end: this.#chunkText.length });
     return this.#chunk.length >= this.#chunkRows;
   }
 
@@ -151,10 +212,15 @@ export class ImportLeadWriter {
     this.#rethrow();
     if (this.#chunk.length === 0) return;
     const chunk = this.#chunk;
+    const text = this.#chunkText;
     this.#chunk = [];
+    // The previous chunk's write is over (awaited above): its text buffer takes the next chunk.
+    this.#chunkText = this.#spareText;
+    this.#chunkText.clear();
+    this.#spareText = text;
     // Not awaited here, so the caller parses the next chunk meanwhile; the outcome is checked on
     // the next flush or at commit.
-    this.#inflight = this.#write(chunk).then(
+    this.#inflight = this.#write(chunk, text.bytes()).then(
       () => undefined,
       (error: unknown) => {
         this.#failure ??= { error };
@@ -209,52 +275,64 @@ export class ImportLeadWriter {
     throw error;
   }
 
-  async #write(chunk: readonly ParsedLead[]): Promise<void> {
+  async #write(chunk: readonly BufferedLead[], text: Buffer): Promise<void> {
     const taken = this.#taken.known;
     const dncKnown = this.#dnc.known;
     const existing = await probeNew(this.#taken, chunk);
-    const accepted: { lead: ParsedLead; fresh: string[] }[] = [];
+    const accepted: BufferedLead[] = [];
+    const fresh: string[][] = [];
     const freshNumbers: string[] = [];
     for (const lead of chunk) {
-      const fresh: string[] = [];
-      for (const e164 of lead.phones) if (!existing.has(e164) && taken.add(e164)) fresh.push(e164);
-      if (fresh.length === 0) {
+      let numbers: string[] | undefined;
+      for (const e164 of lead.phones) {
+        if (existing.has(e164) || !taken.add(e164)) continue;
+        (numbers ??= []).push(e164);
+        freshNumbers.push(e164);
+      }
+      if (numbers === undefined) {
         this.#counts.rowsDuplicate += 1;
         continue;
       }
-      accepted.push({ lead, fresh });
-      for (const e164 of fresh) freshNumbers.push(e164);
+      accepted.push(lead);
+      fresh.push(numbers);
     }
     if (accepted.length === 0) return;
-    const onDnc = this.#dnc.probe === undefined ? undefined : new Set(await this.#dnc.probe(freshNumbers));
+    const onDnc = this.#dnc.probe === undefined ? dncKnown : new Set(await this.#dnc.probe(freshNumbers));
     const ids = await this.#reserveLeadIds(accepted.length);
     const { campaignId, leadListId } = this.#target;
     const fixed = `\t${campaignId}\t${leadListId}\t`;
-    let leadLines = '';
-    let phoneLines = '';
-    accepted.forEach(({ lead, fresh }, n) => {
+    const phoneFixed = `\t${campaignId}\t`;
+    // COPY data goes straight into buffers, one line at a time: no long-lived string ropes on the heap.
+    const leadLines = this.#leadLines;
+    const phoneLines = this.#phoneLines;
+    leadLines.clear();
+    phoneLines.clear();
+    for (let n = 0; n < accepted.length; n++) {
       const id = ids[n];
+      const numbers = fresh[n] ?? [];
       let anyDnc = false;
       let allDnc = true;
-      fresh.forEach((e164, i) => {
-        const flagged = onDnc === undefined ? dncKnown.has(e164) : onDnc.has(e164);
+      for (let i = 0; i < numbers.length; i++) {
+        const e164 = numbers[i];
+        const flagged = e164 !== undefined && onDnc.has(e164);
         if (flagged) anyDnc = true;
         else allDnc = false;
-        phoneLines += `${id}\t${i + 1}\t${campaignId}\t${e164}\t${flagged ? 't' : 'f'}\n`;
-      });
+        phoneLines.write(`${id}\t${i + 1}${phoneFixed}${e164}\t${flagged ? 't' : 'f'}\n`);
+      }
       this.#counts.rowsAccepted += 1;
       if (anyDnc) this.#counts.rowsDnc += 1;
-      this.#counts.phonesInserted += fresh.length;
-      leadLines +=
-        `${id}${fixed}${lead.sourceRow}\t${copyText(lead.firstName)}\t${copyText(lead.lastName)}\t` +
-        `${copyText(lead.email)}\t${copyText(lead.state)}\t${copyText(lead.zip)}\t${copyText(lead.timezone)}\t${lead.timezoneSource}\t` +
-        `${copyText(textArray(lead.timezoneCandidates))}\t${copyText(customJson(lead.custom))}\t${allDnc ? 'dnc' : 'new'}\t${anyDnc ? 't' : 'f'}\n`;
-    });
+      this.#counts.phonesInserted += numbers.length;
+      const lead = accepted[n];
+      leadLines.write(`${id}${fixed}`);
+      if (lead !== undefined) leadLines.copy(text, lead.start, lead.end);
+      // Every accepted lead has a number: all flagged implies some flagged.
+      leadLines.write(allDnc ? '\tdnc\tt\n' : anyDnc ? '\tnew\tt\n' : '\tnew\tf\n');
+    }
     await this.#copy(
       'COPY leads (id, campaign_id, lead_list_id, source_row, first_name, last_name, email, state, zip, timezone, timezone_source, timezone_candidates, custom, status, dnc_flagged) FROM STDIN',
-      leadLines,
+      leadLines.bytes(),
     );
-    await this.#copy('COPY lead_phones (lead_id, position, campaign_id, e164, dnc_flagged) FROM STDIN', phoneLines);
+    await this.#copy('COPY lead_phones (lead_id, position, campaign_id, e164, dnc_flagged) FROM STDIN', phoneLines.bytes());
   }
 
   /** `count` new lead ids, in the order the sequence handed them out (one query, returned as runs). */
@@ -275,16 +353,16 @@ export class ImportLeadWriter {
     return ids;
   }
 
-  async #copy(statement: string, text: string): Promise<void> {
+  async #copy(statement: string, data: Buffer): Promise<void> {
     const stream = this.#client.query(copyFrom(statement));
     const finished = once(stream, 'finish');
-    stream.end(text);
+    stream.end(data);
     await finished;
   }
 }
 
 /** The chunk's numbers the campaign already had before the import, when those were too many to preload. */
-async function probeNew(source: NumberSource, chunk: readonly ParsedLead[]): Promise<ReadonlySet<string>> {
+async function probeNew(source: NumberSource, chunk: readonly BufferedLead[]): Promise<ReadonlySet<string>> {
   if (source.probe === undefined) return EMPTY;
   const unknown = new Set<string>();
   for (const lead of chunk) for (const e164 of lead.phones) if (!source.known.has(e164)) unknown.add(e164);
