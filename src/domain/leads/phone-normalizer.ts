@@ -15,6 +15,8 @@ export const NANP_SUFFIX_DEPENDENT_PREFIXES: ReadonlySet<string> = new Set(['246
 /** Characters people put around NANP digits: `(212) 555-0100`, `212.555.0100`, `+1 212 555 0100`. */
 const NANP_DECORATION = /[\s().-]/g;
 const DIGITS_ONLY = /^\+?\d+$/;
+/** Spellings that take libphonenumber's full path (non-NANP, malformed) whose answers are remembered. */
+const MAX_CACHED_SPELLINGS = 20_000;
 
 /**
  * Builds a phone normalizer for a bulk import. It returns exactly what {@link normalizePhoneNumber}
@@ -36,10 +38,19 @@ const DIGITS_ONLY = /^\+?\d+$/;
 export function createPhoneNormalizer(defaultRegion: CountryCode): PhoneNormalizer {
   const regionIsNanp = isSupportedCountry(defaultRegion) && getCountryCallingCode(defaultRegion) === '1';
   const verdicts = new Map<string, PhoneNormalization>();
+  // The same bad spellings ('n/a', '123') and foreign numbers recur in a file: answer them once.
+  const spellings = new Map<string, PhoneNormalization>();
 
   return (raw: string): PhoneNormalization => {
     const national = nanpNationalDigits(raw, regionIsNanp);
-    if (national === undefined) return normalizePhoneNumber(raw, defaultRegion);
+    if (national === undefined) {
+      let answer = spellings.get(raw);
+      if (answer === undefined) {
+        answer = normalizePhoneNumber(raw, defaultRegion);
+        if (spellings.size < MAX_CACHED_SPELLINGS) spellings.set(JSON.parse(JSON.stringify(raw)) as string, answer);
+      }
+      return answer;
+    }
     const key = national.slice(0, NANP_PREFIX_DIGITS);
     if (NANP_SUFFIX_DEPENDENT_PREFIXES.has(key)) return normalizePhoneNumber(`+1${national}`, defaultRegion);
     let verdict = verdicts.get(key);

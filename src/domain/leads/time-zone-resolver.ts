@@ -66,6 +66,16 @@ export function createTimeZoneResolver(lookups: TimeZoneLookups): (input: TimeZo
     return found;
   };
 
+  // Region spellings recur on every row; short ones (not slices of the file) are remembered.
+  const regions = new Map<string, readonly string[] | undefined>();
+  const regionZones = (state: string): readonly string[] | undefined => {
+    if (state.length > 12) return regionTimeZones(state);
+    if (regions.has(state)) return regions.get(state);
+    const zones = regionTimeZones(state);
+    if (regions.size < 1000) regions.set(state, zones);
+    return zones;
+  };
+
   return (input) => {
     const issues: FieldIssue[] = [];
     const timezone = input.timezone?.trim() ?? '';
@@ -85,7 +95,7 @@ export function createTimeZoneResolver(lookups: TimeZoneLookups): (input: TimeZo
 
     const state = input.state?.trim() ?? '';
     if (state !== '') {
-      const zones = regionTimeZones(state);
+      const zones = regionZones(state);
       if (zones !== undefined) return fromZones(zones, 'state', issues);
     }
 
@@ -99,17 +109,25 @@ export function createTimeZoneResolver(lookups: TimeZoneLookups): (input: TimeZo
 }
 
 function fromZones(zones: readonly string[], source: TimeZoneSource, issues: FieldIssue[]): TimeZoneResolution {
-  const [only, ...rest] = zones;
-  if (only !== undefined && rest.length === 0) return { zone: only, source, candidates: null, issues };
+  const only = zones[0];
+  if (only !== undefined && zones.length === 1) return { zone: only, source, candidates: null, issues };
   return { zone: null, source: 'ambiguous', candidates: zones, issues };
 }
 
-const ZIP = /^(\d{4,5})(?:-\d{4})?$/;
-
-/** The 5-digit US ZIP in `raw`, restoring a leading zero a spreadsheet dropped; else undefined. */
+/** The 5-digit US ZIP in `raw` (`12345`, `12345-6789`, `1234`), restoring a leading zero a spreadsheet dropped; else undefined. */
 export function usZip5(raw: string): string | undefined {
-  const match = ZIP.exec(raw.trim());
-  const digits = match?.[1];
-  if (digits === undefined) return undefined;
+  const text = raw.trim();
+  const dash = text.indexOf('-');
+  const digits = dash === -1 ? text : text.slice(0, dash);
+  if ((digits.length !== 4 && digits.length !== 5) || !allDigits(digits)) return undefined;
+  if (dash !== -1 && (text.length - dash - 1 !== 4 || !allDigits(text.slice(dash + 1)))) return undefined;
   return digits.length === 4 ? `0${digits}` : digits;
+}
+
+function allDigits(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

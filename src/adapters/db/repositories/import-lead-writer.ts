@@ -4,6 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { PacerError, type FieldIssue } from '../../../domain/pacer-error.ts';
 import type { ParsedLead } from '../../../domain/leads/lead-record-parser.ts';
 import { PhoneNumberSet } from '../../../domain/leads/phone-number-set.ts';
+import { CopyBuffer } from '../../import/copy-buffer.ts';
 import { MAX_STORED_ISSUES } from './import-repository.ts';
 
 /** What one committed import wrote. */
@@ -59,45 +60,13 @@ function customJson(custom: Readonly<Record<string, string>>): string {
   return '{}';
 }
 
-/** A growing byte buffer of UTF-8 COPY lines. */
-class CopyBuffer {
-  #buffer: Buffer;
-  #length = 0;
-
-  constructor(initialBytes: number) {
-    this.#buffer = Buffer.allocUnsafe(Math.max(initialBytes, 1024));
-  }
-
-  get length(): number {
-    return this.#length;
-  }
-
-  clear(): void {
-    this.#length = 0;
-  }
-
-  write(line: string): void {
-    // A UTF-16 unit takes at most 3 bytes in UTF-8.
-    this.#reserve(line.length * 3);
-    this.#length += this.#buffer.write(line, this.#length, 'utf8');
-  }
-
-  copy(source: Buffer, start: number, end: number): void {
-    this.#reserve(end - start);
-    this.#length += source.copy(this.#buffer, this.#length, start, end);
-  }
-
-  #reserve(bytes: number): void {
-    if (this.#length + bytes <= this.#buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#length + bytes));
-    this.#buffer.copy(grown, 0, 0, this.#length);
-    this.#buffer = grown;
-  }
-
-  bytes(): Buffer {
-    return this.#buffer.subarray(0, this.#length);
-  }
-}
+/** COPY pieces: `\t<position>` of a number (at most 3 a lead), the flag ending a number's line and a lead's status columns. */
+const POSITION = [Buffer.from('\t1'), Buffer.from('\t2'), Buffer.from('\t3')];
+const FLAG_TRUE = Buffer.from('\tt\n');
+const FLAG_FALSE = Buffer.from('\tf\n');
+const STATUS_DNC = Buffer.from('\tdnc\tt\n');
+const STATUS_NEW_FLAGGED = Buffer.from('\tnew\tt\n');
+const STATUS_NEW = Buffer.from('\tnew\tf\n');
 
 /** A lead waiting for its chunk: its numbers, and where its `leads` COPY columns from source_row to custom are. */
 interface BufferedLead {
@@ -300,8 +269,8 @@ export class ImportLeadWriter {
     const onDnc = this.#dnc.probe === undefined ? dncKnown : new Set(await this.#dnc.probe(freshNumbers));
     const ids = await this.#reserveLeadIds(accepted.length);
     const { campaignId, leadListId } = this.#target;
-    const fixed = `\t${campaignId}\t${leadListId}\t`;
-    const phoneFixed = `\t${campaignId}\t`;
+    const fixed = Buffer.from(`\t${campaignId}\t${leadListId}\t`);
+    const phoneFixed = Buffer.from(`\t${campaignId}\t`);
     // COPY data goes straight into buffers, one line at a time: no long-lived string ropes on the heap.
     const leadLines = this.#leadLines;
     const phoneLines = this.#phoneLines;
@@ -309,6 +278,7 @@ export class ImportLeadWriter {
     phoneLines.clear();
     for (let n = 0; n < accepted.length; n++) {
       const id = ids[n];
+      if (id === undefined) throw new PacerError('INTERNAL', 'ran out of reserved lead ids');
       const numbers = fresh[n] ?? [];
       let anyDnc = false;
       let allDnc = true;
@@ -317,16 +287,23 @@ export class ImportLeadWriter {
         const flagged = e164 !== undefined && onDnc.has(e164);
         if (flagged) anyDnc = true;
         else allDnc = false;
-        phoneLines.write(`${id}\t${i + 1}${phoneFixed}${e164}\t${flagged ? 't' : 'f'}\n`);
+        const position = POSITION[i];
+        if (position === undefined) throw new PacerError('INTERNAL', 'a lead with more than 3 numbers');
+        phoneLines.integer(id);
+        phoneLines.raw(position);
+        phoneLines.raw(phoneFixed);
+        phoneLines.ascii(e164 ?? '');
+        phoneLines.raw(flagged ? FLAG_TRUE : FLAG_FALSE);
       }
       this.#counts.rowsAccepted += 1;
       if (anyDnc) this.#counts.rowsDnc += 1;
       this.#counts.phonesInserted += numbers.length;
       const lead = accepted[n];
-      leadLines.write(`${id}${fixed}`);
-      if (lead !== undefined) leadLines.copy(text, lead.start, lead.end);
+      leadLines.integer(id);
+      leadLines.raw(fixed);
+      if (lead !== undefined) leadLines.raw(text, lead.start, lead.end);
       // Every accepted lead has a number: all flagged implies some flagged.
-      leadLines.write(allDnc ? '\tdnc\tt\n' : anyDnc ? '\tnew\tt\n' : '\tnew\tf\n');
+      leadLines.raw(allDnc ? STATUS_DNC : anyDnc ? STATUS_NEW_FLAGGED : STATUS_NEW);
     }
     await this.#copy(
       'COPY leads (id, campaign_id, lead_list_id, source_row, first_name, last_name, email, state, zip, timezone, timezone_source, timezone_candidates, custom, status, dnc_flagged) FROM STDIN',
