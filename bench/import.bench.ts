@@ -1,8 +1,8 @@
 /**
  * bench:import — imports a generated 1,000,000-row lead CSV end to end (parse, normalize, resolve
- * zones, stage with COPY, dedupe, DNC scrub against a 1,000,000-number list, insert) through the
- * same job the API enqueues, against a throw-away database on the local PostgreSQL, then writes
- * docs/benchmarks/import.md.
+ * zones, dedupe, DNC scrub against a 1,000,000-number list, COPY into leads / lead_phones) through
+ * the same job the API enqueues, against a throw-away database on the local PostgreSQL, then
+ * writes the "last run" part of docs/benchmarks/import.md (full-size runs only).
  *
  *   npm run bench:import                       # 1,000,000 rows
  *   BENCH_ROWS=200000 npm run bench:import     # smaller run
@@ -257,7 +257,7 @@ async function main(): Promise<void> {
     const rowsPerSec = Math.round(ROWS / seconds);
     const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     const summary = {
-      rows: ROWS, bytes, seconds: Number(seconds.toFixed(2)), rowsPerSec, maxRssMb,
+      rows: ROWS, bytes, seconds: Number(seconds.toFixed(2)), rowsPerSec, maxRssMb, rssBeforeMb,
       nodeCpuSec: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
       pgCpuSec: Number(pgCpuSec.toFixed(1)),
       loadAvg1m: Number((loadavg()[0] ?? 0).toFixed(1)),
@@ -278,6 +278,10 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Rewrites the "last run" part of docs/benchmarks/import.md (between its `last-run` markers); the
+ * rest of the page (history, analysis) is kept as written.
+ */
 async function writeReport(s: Record<string, number | undefined>): Promise<void> {
   const path = fileURLToPath(new URL('../docs/benchmarks/import.md', import.meta.url));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -285,64 +289,26 @@ async function writeReport(s: Record<string, number | undefined>): Promise<void>
   const nodeCpu = s.nodeCpuSec ?? Number.NaN;
   const pgCpu = s.pgCpuSec ?? Number.NaN;
   const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
-  const text = `# Lead import benchmark
-
-Command: \`npm run bench:import\` (bench/import.bench.ts; \`BENCH_ROWS\` / \`BENCH_DNC\` shrink it). Last run:
-${new Date().toISOString().slice(0, 16)}Z, ${cpus().length} cores (${cpu}), Node ${process.version}, the machine's local PostgreSQL,
-1-minute load average **${s.loadAvg1m}** at the end of the run (other work shared the 2 cores).
-
-What it does: generates a deterministic ${rows.toLocaleString('en-US')}-row CSV (${((s.bytes ?? 0) / 1e6).toFixed(1)} MB; real US/Canadian area codes in six
-spellings, ~2% invalid numbers, ~3% repeated numbers, 20% with a second number, ZIP / state / timezone columns mixed,
-custom columns, quoted multi-line notes), loads a ${DNC_SIZE.toLocaleString('en-US')}-number DNC list (plus ~5% of the file's numbers on a list
-attached to the campaign) into a fresh database \`pacer_bench_<ts>\`, then runs the import job the API enqueues
-(\`runLeadImport\`): csv-parse streaming, E.164 normalization, time-zone resolution, and per 5,000-row chunk one
-index probe for numbers already in the campaign, one for DNC numbers, and COPY straight into \`leads\` /
-\`lead_phones\`, all in one transaction. The database is dropped afterwards.
+  const lastRun = `<!-- last-run:start (written by bench/import.bench.ts) -->
+Last run: ${new Date().toISOString().slice(0, 16)}Z, ${cpus().length} cores (${cpu}), Node ${process.version}, the machine's local
+PostgreSQL with its stock configuration, 1-minute load average **${s.loadAvg1m}** at the end of the run (other work
+shared the 2 cores).
 
 | figure | value |
 |---|---|
-| rows | ${rows} |
+| rows | ${rows} (${((s.bytes ?? 0) / 1e6).toFixed(1)} MB), DNC list ${DNC_SIZE.toLocaleString('en-US')} numbers |
 | wall time of the import | ${s.seconds} s |
 | **throughput (wall)** | **${fmt(s.rowsPerSec ?? Number.NaN)} rows/s** (target >= 100,000: ${(s.rowsPerSec ?? 0) >= 100_000 ? 'met' : '**not met**'}) |
-| **peak RSS of the process** | **${s.maxRssMb} MB** (target < 400 MB; includes generating the file and loading the DNC list) |
+| **peak RSS of the process** | **${s.maxRssMb} MB** (target < 400 MB; includes generating the file and loading the DNC list: ${s.rssBeforeMb} MB before the import) |
 | Node CPU during the import | ${nodeCpu} s (${fmt((nodeCpu * 1e6) / rows)} µs/row) |
 | PostgreSQL backend CPU during the import | ${pgCpu} s (${fmt((pgCpu * 1e6) / rows)} µs/row) |
 | CPU-bound ceiling on 2 idle cores (Node and PostgreSQL overlap) | ~${fmt(rows / Math.max(nodeCpu, pgCpu))} rows/s |
 | accepted / rejected / duplicate / DNC-flagged | ${s.rowsAccepted} / ${s.rowsRejected} / ${s.rowsDuplicate} / ${s.rowsDnc} |
 | phone numbers inserted | ${s.phonesInserted} |
-
-Where the time goes: the larger of the two CPU figures bounds the run on idle cores; the rest of the wall time is
-waiting for a CPU on this shared machine (the load average above). Migration 0004 dropped the foreign keys of
-\`leads\` and \`lead_phones\` (their per-row trigger checks were ~60% of the \`leads\` insert cost; see
-docs/adr/0004-lead-tables-without-foreign-keys.md) and gave the lead-id sequence a session cache. What PostgreSQL
-still spends per row is index maintenance (\`leads\` primary key and hopper index, \`lead_phones\` primary key and
-UNIQUE (campaign_id, e164)), the two \`= ANY\` probes and COPY parsing, all in ONE backend because one import is
-one transaction: its work cannot be spread over both cores without giving up atomicity.
-
-Hot-path choices on the Node side: NANP numbers are validated by libphonenumber once per area code + exchange and the
-verdict reused (\`createPhoneNormalizer\`; full libphonenumber parsing runs at ~30k numbers/s here); phone-prefix
-zones are cached per prefix; the parser works on chunk N+1 while PostgreSQL writes chunk N; dedupe and DNC scrub
-are set lookups (\`= ANY\` index probes), not per-row queries.
-
-## History (1,000,000 rows, 1,000,000-number DNC list, this machine)
-
-| date | change | rows/s (wall) | load (1 min) | Node µs/row | PostgreSQL µs/row | peak RSS |
-|---|---|---|---|---|---|---|
-| 2026-11-23 13:29 | first version (foreign keys on \`leads\` / \`lead_phones\`) | 4,370 | 10.1 | 34 | 94 | 348 MB |
-| 2026-11-23 14:11 | migration 0004 (no foreign keys, cached lead-id sequence), JIT off | 9,910 | 5.2 | 27 | 58 | 296 MB |
-| 2026-11-23 14:16 | same code, second run | 8,801 | 3.5 | 37 | 76 | 302 MB |
-
-The two runs of the same code differ by ~30% even in CPU seconds: on this shared 2-core machine other jobs
-compete for caches and cores, so only large differences between runs mean anything. Comparable before/after
-figures for migration 0004 (same session, \`BENCH_ROWS=200000\`) are in docs/adr/0004-lead-tables-without-foreign-keys.md.
-
-Tried and not kept (measured with \`BENCH_ROWS=200000\`, PostgreSQL CPU within noise of the chunked writer, and
-worse on idle cores because nothing overlaps the final statements with parsing): staging every row through one
-COPY into an unindexed temp table, then set-based \`INSERT ... SELECT\` (DISTINCT ON for dedupe, anti-join
-against the campaign, DNC by hash join or index probe). Also not kept: \`COLLATE "C"\` on the e164 columns (a
-50,000-number \`= ANY\` probe of a 1,000,000-entry index: 96 ms vs 108 ms; unique-index inserts no faster).
-`;
-  await writeFile(path, text);
+<!-- last-run:end -->`;
+  const page = await readFile(path, 'utf8');
+  const replaced = page.replace(/<!-- last-run:start[^]*?<!-- last-run:end -->/, lastRun);
+  await writeFile(path, replaced === page && !page.includes('<!-- last-run:start') ? `${page}\n${lastRun}\n` : replaced);
 }
 
 await main();

@@ -204,4 +204,29 @@ describe('lead import job (real PostgreSQL)', () => {
     expect(await f.imports.find(importId)).toMatchObject({ status: 'completed', rowsAccepted: 2 });
     expect((await leadsOf(f, leadListId)).map((l) => l.first_name)).toEqual(['Zoë', 'Ann']);
   });
+
+  it('fails with CONFLICT, leaving nothing, when another writer adds one of the file\'s numbers mid-import', async () => {
+    const campaignId = await createCampaign(f);
+    const numbers = Array.from({ length: 3000 }, () => uniqueNational());
+    const late = numbers[2500] ?? '';
+    class MeddlingRepository extends ImportRepository {
+      meddled = false;
+      override async reportProgress(importId: string, progress: { bytesRead: number; rowsTotal: number }): Promise<void> {
+        if (!this.meddled) {
+          this.meddled = true;
+          // Another transaction (not the import's) commits a number the file holds further down.
+          await f.database.pool.query('INSERT INTO lead_phones (lead_id, position, campaign_id, e164) VALUES (-1, 1, $1, $2)', [campaignId, `+1${late}`]);
+        }
+        await super.reportProgress(importId, progress);
+      }
+    }
+    const imports = new MeddlingRepository(f.database.db);
+    const ids = await queueImport(f, campaignId, `phone\n${numbers.join('\n')}\n`);
+    const outcome = await runLeadImport(ids.importId, { ...f.deps, imports, progressIntervalMs: 0, chunkRows: 100 });
+    expect(imports.meddled).toBe(true);
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'CONFLICT' } });
+    expect((await f.imports.find(ids.importId))?.error?.code).toBe('CONFLICT');
+    expect(await leadsOf(f, ids.leadListId)).toEqual([]);
+    expect((await phonesOf(f, campaignId)).map((p) => p.e164)).toEqual([`+1${late}`]);
+  });
 });

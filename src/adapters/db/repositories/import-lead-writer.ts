@@ -33,7 +33,7 @@ export interface ImportTotals {
 }
 
 /** Rows per round trip; each chunk is one id query and two COPY statements. */
-const DEFAULT_CHUNK_ROWS = 10_000;
+const DEFAULT_CHUNK_ROWS = 5_000;
 /**
  * Up to this many numbers (the campaign's existing ones, or the applicable DNC lists) are read
  * into memory once and checked there (~16 bytes a number); larger sets are probed per chunk.
@@ -68,6 +68,20 @@ const STATUS_DNC = Buffer.from('\tdnc\tt\n');
 const STATUS_NEW_FLAGGED = Buffer.from('\tnew\tt\n');
 const STATUS_NEW = Buffer.from('\tnew\tf\n');
 
+/** Chunks being written at once: one in PostgreSQL's hands, the next queued behind it. */
+const MAX_CHUNKS_IN_FLIGHT = 2;
+
+/** A chunk's bytes: its leads' columns as they were added (see BufferedLead), then its COPY data. */
+interface ChunkBuffers {
+  text: CopyBuffer;
+  leads: CopyBuffer;
+  phones: CopyBuffer;
+}
+
+function newChunkBuffers(): ChunkBuffers {
+  return { text: new CopyBuffer(1024 * 1024), leads: new CopyBuffer(1024 * 1024), phones: new CopyBuffer(256 * 1024) };
+}
+
 /** A lead waiting for its chunk: its numbers, and where its `leads` COPY columns from source_row to custom are. */
 interface BufferedLead {
   phones: readonly string[];
@@ -89,7 +103,7 @@ interface NumberSource {
  * are at most `preloadLimit` of each; otherwise they are probed per chunk with `= ANY` index
  * lookups), so dedupe and DNC scrub are in-process set lookups. Leads arrive in chunks; for each
  * chunk one query reserves lead ids from the `leads` sequence and the chunk is COPYed straight
- * into `leads` and `lead_phones`. Postgres works on chunk N while the caller parses chunk N+1.
+ * into `leads` and `lead_phones`. Up to two chunks are queued on the connection while the caller parses the next.
  * A number's first occurrence wins; a row left without a new number is a duplicate; DNC numbers
  * are kept and flagged, and a lead all of whose numbers are flagged gets status 'dnc'. The UNIQUE
  * (campaign_id, e164) index still guards against a number another writer added meanwhile.
@@ -112,13 +126,11 @@ export class ImportLeadWriter {
   readonly #taken: NumberSource;
   readonly #dnc: NumberSource;
   #chunk: BufferedLead[] = [];
-  /** The chunk's `leads` COPY columns from source_row to custom, as UTF-8 (see BufferedLead). */
-  #chunkText = new CopyBuffer(256 * 1024);
-  /** The other chunk's text buffer (the one being written), and the COPY line buffers: reused, not reallocated per chunk. */
-  #spareText = new CopyBuffer(256 * 1024);
-  readonly #leadLines = new CopyBuffer(1024 * 1024);
-  readonly #phoneLines = new CopyBuffer(256 * 1024);
-  #inflight: Promise<void> = Promise.resolve();
+  /** The buffers of the chunk being filled; those of written chunks wait in #spare for reuse. */
+  #buffers: ChunkBuffers = newChunkBuffers();
+  readonly #spare: ChunkBuffers[] = [];
+  /** Chunks sent to PostgreSQL and not yet written, oldest first. */
+  readonly #inflight: Promise<void>[] = [];
   #failure: { error: unknown } | undefined;
   #done = false;
   readonly #counts: ImportCommitCounts = { rowsAccepted: 0, rowsDuplicate: 0, rowsDnc: 0, phonesInserted: 0 };
@@ -169,38 +181,44 @@ export class ImportLeadWriter {
       `${copyText(lead.zip)}\t${copyText(lead.timezone)}\t${lead.timezoneSource}\t${copyText(textArray(lead.timezoneCandidates))}\t${copyText(customJson(lead.custom))}`;
     // Copied out as bytes at once: a string kept until the write would keep the pieces it was
     // built from alive, and with them the whole blocks of the file they were sliced from.
-    const start = this.#chunkText.length;
-    this.#chunkText.write(rest);
-    this.#chunk.push({ phones: lead.phones, start, end: this.#chunkText.length });
+    const text = this.#buffers.text;
+    const start = text.length;
+    text.write(rest);
+    this.#chunk.push({ phones: lead.phones, start, end: text.length });
     return this.#chunk.length >= this.#chunkRows;
   }
 
-  /** Waits for the previous chunk to reach Postgres, then starts writing the buffered one. */
+  /**
+   * Starts writing the buffered chunk, after waiting while MAX_CHUNKS_IN_FLIGHT earlier ones are
+   * still being written. Not awaited to the end, so the caller parses the next chunk meanwhile
+   * (and PostgreSQL has the next chunk queued when it finishes one); the outcome is checked on the
+   * next flush or at commit.
+   */
   async flush(): Promise<void> {
-    await this.#inflight;
+    while (this.#inflight.length >= MAX_CHUNKS_IN_FLIGHT) await this.#inflight.shift();
     this.#rethrow();
     if (this.#chunk.length === 0) return;
     const chunk = this.#chunk;
-    const text = this.#chunkText;
+    const buffers = this.#buffers;
     this.#chunk = [];
-    // The previous chunk's write is over (awaited above): its text buffer takes the next chunk.
-    this.#chunkText = this.#spareText;
-    this.#chunkText.clear();
-    this.#spareText = text;
-    // Not awaited here, so the caller parses the next chunk meanwhile; the outcome is checked on
-    // the next flush or at commit.
-    this.#inflight = this.#write(chunk, text.bytes()).then(
-      () => undefined,
-      (error: unknown) => {
-        this.#failure ??= { error };
-      },
+    this.#buffers = this.#spare.pop() ?? newChunkBuffers();
+    this.#buffers.text.clear();
+    this.#inflight.push(
+      this.#write(chunk, buffers).then(
+        () => {
+          this.#spare.push(buffers);
+        },
+        (error: unknown) => {
+          this.#failure ??= { error };
+        },
+      ),
     );
   }
 
   /** Writes the rest, the row issues and the final counts, marks the import completed, commits. */
   async commit(totals: ImportTotals): Promise<ImportCommitCounts> {
     await this.flush();
-    await this.#inflight;
+    await Promise.all(this.#inflight.splice(0));
     this.#rethrow();
     const c = this.#client;
     const { importId } = this.#target;
@@ -230,7 +248,7 @@ export class ImportLeadWriter {
   async abort(): Promise<void> {
     if (this.#done) return;
     this.#done = true;
-    await this.#inflight;
+    await Promise.all(this.#inflight.splice(0));
     // Dropping the connection aborts the transaction (and any COPY in progress) server-side.
     this.#client.release(true);
   }
@@ -244,7 +262,7 @@ export class ImportLeadWriter {
     throw error;
   }
 
-  async #write(chunk: readonly BufferedLead[], text: Buffer): Promise<void> {
+  async #write(chunk: readonly BufferedLead[], buffers: ChunkBuffers): Promise<void> {
     const taken = this.#taken.known;
     const dncKnown = this.#dnc.known;
     const existing = await probeNew(this.#taken, chunk);
@@ -272,8 +290,9 @@ export class ImportLeadWriter {
     const fixed = Buffer.from(`\t${campaignId}\t${leadListId}\t`);
     const phoneFixed = Buffer.from(`\t${campaignId}\t`);
     // COPY data goes straight into buffers, one line at a time: no long-lived string ropes on the heap.
-    const leadLines = this.#leadLines;
-    const phoneLines = this.#phoneLines;
+    const text = buffers.text.bytes();
+    const leadLines = buffers.leads;
+    const phoneLines = buffers.phones;
     leadLines.clear();
     phoneLines.clear();
     for (let n = 0; n < accepted.length; n++) {
