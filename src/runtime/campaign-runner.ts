@@ -210,11 +210,16 @@ export class CampaignRunner {
     return this.#hopperDepth;
   }
 
+  /**
+   * Ticks at a fixed rate: the next one is due `tickMs` after this one started (at once if this one
+   * took longer), so the time spent writing a batch of calls does not slow the pacing cadence.
+   */
   #scheduleTick(atMs: number): void {
     if (!this.#placing) return;
     this.#cancelTick = this.#d.scheduler.at(atMs, () => {
+      const startedAtMs = this.#d.scheduler.nowMs();
       this.#ticking = this.#tick().catch((err: unknown) => this.#log.error({ err }, 'pacing tick failed; retrying next tick'));
-      void this.#ticking.finally(() => this.#scheduleTick(this.#d.scheduler.nowMs() + this.#d.tickMs));
+      void this.#ticking.finally(() => this.#scheduleTick(Math.max(this.#d.scheduler.nowMs(), startedAtMs + this.#d.tickMs)));
     });
   }
 
