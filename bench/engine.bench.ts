@@ -14,14 +14,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { type Kysely, sql } from 'kysely';
 import pino from 'pino';
 import { InProcessEventBus } from '../src/adapters/bus/in-process-event-bus.ts';
 import { RedisEventBus } from '../src/adapters/bus/redis-event-bus.ts';
-import { createDatabase } from '../src/adapters/db/create-database.ts';
 import type { Database } from '../src/adapters/db/database.ts';
-import { migrateToLatest } from '../src/adapters/db/migrate.ts';
 import { AuditLogRepository } from '../src/adapters/db/repositories/audit-log-repository.ts';
 import { CampaignRepository } from '../src/adapters/db/repositories/campaign-repository.ts';
 import { InProcessLease } from '../src/adapters/lease/in-process-lease.ts';
@@ -33,6 +30,7 @@ import { isInsideCallingHours } from '../src/domain/compliance/calling-window.ts
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../src/domain/ports/metrics.ts';
 import { DialerRuntime, type RuntimeEvents } from '../src/runtime/dialer-runtime.ts';
 import { SimAgents } from '../src/runtime/sim-agents.ts';
+import { createScratchDatabase } from './support/scratch-database.ts';
 
 const env = process.env;
 const AGENTS = Number(env.BENCH_AGENTS ?? 2_400);
@@ -132,13 +130,8 @@ async function main(): Promise<void> {
   const nowMs = Date.now();
   const zone = ZONES.find((z) => isInsideCallingHours(z.zone, nowMs, HOURS) && isInsideCallingHours(z.zone, nowMs + 3 * 3_600_000, HOURS)) ?? ZONES.find((z) => isInsideCallingHours(z.zone, nowMs + (WARMUP_SEC + MEASURE_SEC + 120) * 1000, HOURS));
   if (zone === undefined) throw new Error('no zone of the bench list is inside calling hours now');
-  const dbName = `pacer_bench_engine_${nowMs.toString(36)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const handle = createDatabase({ connectionString: url.toString(), maxConnections: 10, onPoolError: (e) => console.error(e) });
+  const scratch = await createScratchDatabase({ adminUrl: ADMIN_URL, prefix: 'pacer_bench_engine', maxConnections: 10 });
+  const { handle, name: dbName } = scratch;
   let problems = 0;
   const firstProblems: unknown[] = [];
   const logger = pino(
@@ -157,12 +150,6 @@ async function main(): Promise<void> {
     pino.destination({ dest: '/dev/null', sync: false }),
   );
   try {
-    const migrator = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
-    try {
-      await migrateToLatest(migrator);
-    } finally {
-      await migrator.destroy();
-    }
     const seedStart = performance.now();
     const { campaignId, agentIds } = await seed(handle.db, zone);
     console.log(`seeded ${LEADS} leads (${zone.zone}), ${AGENTS} agents, a 100,000-number DNC list in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
@@ -295,9 +282,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     if (problems > 0) console.log('first problems:', JSON.stringify(firstProblems).slice(0, 2_000));
   } finally {
-    await handle.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await scratch.dispose();
   }
 }
 

@@ -7,13 +7,11 @@
  *   BENCH_ADMIN_URL=postgres://postgres@127.0.0.1:5432/postgres (default)
  *   BENCH_ROWS=1000000 (default)  BENCH_SMALL_ROWS=100000 (default)
  */
-import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import { createDatabase } from '../src/adapters/db/create-database.ts';
-import { migrateToLatest } from '../src/adapters/db/migrate.ts';
+import { sql } from 'kysely';
 import { buildApp } from '../src/adapters/http/app.ts';
 import { createServices } from '../src/app/create-services.ts';
 import { registerComplianceFeature } from '../src/app/register-compliance-feature.ts';
+import { createScratchDatabase } from './support/scratch-database.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SMALL_ROWS = Number(process.env.BENCH_SMALL_ROWS ?? 100_000);
@@ -21,20 +19,9 @@ const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:
 const T0 = Date.parse('2026-01-05T14:00:00Z');
 
 async function main(): Promise<void> {
-  const dbName = `pacer_bench_export_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const handle = createDatabase({ connectionString: url.toString(), maxConnections: 4, onPoolError: (e) => console.error(e) });
+  const scratch = await createScratchDatabase({ adminUrl: ADMIN_URL, prefix: 'pacer_bench_export', maxConnections: 4 });
+  const { handle } = scratch;
   try {
-    const migrator = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
-    try {
-      await migrateToLatest(migrator);
-    } finally {
-      await migrator.destroy();
-    }
     const seedStart = performance.now();
     const campaign = await handle.db.insertInto('campaigns').values({ name: 'bench export', dial_mode: 'predictive', caller_id: '+12125550100' }).returning('id').executeTakeFirstOrThrow();
     const list = await handle.db.insertInto('lead_lists').values({ campaign_id: campaign.id, name: 'bench leads' }).returning('id').executeTakeFirstOrThrow();
@@ -87,9 +74,7 @@ async function main(): Promise<void> {
       await app.close();
     }
   } finally {
-    await handle.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await scratch.dispose();
   }
 }
 

@@ -15,14 +15,12 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createDatabase } from '../src/adapters/db/create-database.ts';
-import { migrateToLatest } from '../src/adapters/db/migrate.ts';
 import { ImportRepository } from '../src/adapters/db/repositories/import-repository.ts';
 import { runLeadImport } from '../src/adapters/import/lead-import-job.ts';
 import { createPackagedTimeZoneLookups } from '../src/adapters/import/packaged-time-zone-lookups.ts';
+import { createScratchDatabase } from './support/scratch-database.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const DNC_SIZE = Number(process.env.BENCH_DNC ?? 1_000_000);
@@ -193,22 +191,10 @@ function cpuDelta(before: Map<number, number>, after: Map<number, number>): numb
 }
 
 async function main(): Promise<void> {
-  const dbName = `pacer_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const handle = createDatabase({ connectionString: url.toString(), maxConnections: 4, onPoolError: (e) => console.error(e) });
+  const scratch = await createScratchDatabase({ adminUrl: ADMIN_URL, prefix: 'pacer_bench', maxConnections: 4 });
+  const { handle, name: dbName } = scratch;
   const dir = await mkdtemp(join(tmpdir(), 'pacer-bench-import-'));
   try {
-    // Migrations run through their own untyped Kysely, as in tests/setup/global-setup.ts.
-    const migrator = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
-    try {
-      await migrateToLatest(migrator);
-    } finally {
-      await migrator.destroy();
-    }
     const campaign = await handle.db
       .insertInto('campaigns')
       .values({ name: `bench ${dbName}`, dial_mode: 'predictive', caller_id: '+12125550100' })
@@ -267,14 +253,9 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(summary, null, 2));
     if (WRITE_REPORT) await writeReport(summary);
   } finally {
-    await handle.close();
-    if (KEEP_DB) {
-      console.log(`kept database ${dbName} and ${dir}`);
-    } else {
-      await rm(dir, { recursive: true, force: true });
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    }
-    await admin.end();
+    if (KEEP_DB) console.log(`kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
+    await scratch.dispose({ keep: KEEP_DB });
   }
 }
 
