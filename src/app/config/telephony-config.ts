@@ -1,5 +1,5 @@
-import type { FieldIssue } from '../../domain/pacer-error.ts';
-import type { DrachtioAdapterOptions } from '../../adapters/telephony/drachtio/drachtio-adapter-options.ts';
+import { isPacerError, type FieldIssue } from '../../domain/pacer-error.ts';
+import { validateDrachtioAdapterOptions, type DrachtioAdapterOptions } from '../../adapters/telephony/drachtio/drachtio-adapter-options.ts';
 
 /** Setting readers of the config loader, so the telephony settings follow the same rules. */
 export interface SettingReaders<K extends string> {
@@ -69,11 +69,24 @@ export function readDrachtioOptions<K extends string>(r: SettingReaders<K | Tele
   const proxy = r.str('trunkProxy');
   const username = r.str('trunkUsername');
   const password = r.str('trunkPassword');
-  return {
+  const options: DrachtioAdapterOptions = {
     drachtio: { host: drachtio.hostname, port: Number(drachtio.port || 9022), secret: decodeURIComponent(drachtio.username || drachtio.password || 'cymru') },
     mediaServers,
     trunk: { uri: trunkUri, ...(proxy === null ? {} : { proxy }), ...(username !== null && password !== null ? { auth: { username, password } } : {}) },
     amd: { engine: amdEngine, timeoutMs: amdTimeoutMs },
     beep: { engine: beepEngine },
   };
+  // The adapter's own checks (URI forms, limits), reported now under the setting names.
+  try {
+    validateDrachtioAdapterOptions(options);
+  } catch (err) {
+    if (!isPacerError(err, 'CONFIG_INVALID')) throw err;
+    const fields: Record<string, TelephonySettingKey> = { 'telephony.trunk.uri': 'trunkUri', 'telephony.trunk.proxy': 'trunkProxy' };
+    for (const issue of err.issues) {
+      const key = fields[issue.field];
+      r.issues.push({ field: key === undefined ? issue.field : r.fieldOf(key), reason: issue.reason });
+    }
+    return null;
+  }
+  return options;
 }

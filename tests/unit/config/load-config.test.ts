@@ -141,6 +141,18 @@ describe('loadConfig: drachtio telephony', () => {
     expect(fields).toEqual(expect.arrayContaining(['DRACHTIO_URL', 'FREESWITCH_URL', 'PACER_TRUNK_URI', 'PACER_AMD_TIMEOUT_MS']));
   });
 
+  it('rejects a trunk URI that is not a SIP URI or whose braces are not the {to} placeholder, naming PACER_TRUNK_URI / PACER_TRUNK_PROXY', () => {
+    const env = { PACER_TELEPHONY: 'drachtio', DRACHTIO_URL: 'drachtio://s@d:9022', FREESWITCH_URL: 'esl://p@fs:8021' };
+    // What a compose file makes of `${PACER_TRUNK_URI:-sip:{to}@host}` when the default ends at the first `}`.
+    expect(issuesOf(() => loadConfig({ env: { ...env, PACER_TRUNK_URI: 'sip:{to@carrier.example.com}' }, configDir: dir() }))).toEqual([
+      { field: 'PACER_TRUNK_URI', reason: "has a '{' or '}' that is not part of the {to} placeholder" },
+    ]);
+    expect(issuesOf(() => loadConfig({ env: { ...env, PACER_TRUNK_URI: 'carrier.example.com', PACER_TRUNK_PROXY: 'http://sbc' }, configDir: dir() }))).toEqual([
+      { field: 'PACER_TRUNK_URI', reason: 'must be a sip: or sips: URI' },
+      { field: 'PACER_TRUNK_PROXY', reason: 'must be a sip: or sips: URI' },
+    ]);
+  });
+
   it('leaves the options out in simulated mode', () => {
     expect(loadConfig({ env: {}, configDir: dir() }).drachtio).toBeNull();
   });

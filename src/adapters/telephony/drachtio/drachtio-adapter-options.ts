@@ -113,6 +113,7 @@ export function validateDrachtioAdapterOptions(options: DrachtioAdapterOptions):
     positiveInt(`${at}.maxCps`, ms.maxCps, 10_000);
   });
   if (!SIP_URI.test(options.trunk.uri)) bad('telephony.trunk.uri', 'must be a sip: or sips: URI');
+  else if (/[{}]/.test(options.trunk.uri.replaceAll('{to}', ''))) bad('telephony.trunk.uri', "has a '{' or '}' that is not part of the {to} placeholder");
   if (options.trunk.proxy !== undefined && !SIP_URI.test(options.trunk.proxy)) {
     bad('telephony.trunk.proxy', 'must be a sip: or sips: URI');
   }
