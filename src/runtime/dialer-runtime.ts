@@ -23,7 +23,7 @@ import type { SimAgents } from './sim-agents.ts';
 interface RunningCampaign {
   runner: CampaignRunner;
   userPaused: boolean;
-  keeper: CampaignLeaseKeeper | undefined;
+  keeper: CampaignLeaseKeeper;
 }
 
 /** Events the runtime publishes for agent streams and live stats. */
@@ -134,7 +134,7 @@ export class DialerRuntime {
     if (existing !== undefined) {
       existing.userPaused = false;
       // Without the lease (Redis unreachable, or another node took over) it resumes once it holds it again.
-      if (existing.keeper?.held !== false) existing.runner.resume();
+      if (existing.keeper.held) existing.runner.resume();
       return 'running';
     }
     const ttlMs = this.#d.leaseTtlMs ?? 15_000;
@@ -158,19 +158,23 @@ export class DialerRuntime {
         onBridged: (agentId, callId) => this.#screenPop(agentId, callId),
       },
     });
-    const entry: RunningCampaign = { runner, userPaused: false, keeper: undefined };
-    entry.keeper = new CampaignLeaseKeeper({
-      lease: this.#d.lease,
-      scheduler: this.#d.scheduler,
-      nodeId: this.#d.nodeId,
-      campaignId,
-      ttlMs,
-      logger: this.#log,
-      onHeldChange: (held) => {
-        if (!held) runner.pause();
-        else if (!entry.userPaused) runner.resume();
-      },
-    });
+    const entry: RunningCampaign = {
+      runner,
+      userPaused: false,
+      keeper: new CampaignLeaseKeeper({
+        lease: this.#d.lease,
+        scheduler: this.#d.scheduler,
+        nodeId: this.#d.nodeId,
+        campaignId,
+        ttlMs,
+        logger: this.#log,
+        // Called from a later renewal, when `entry` exists.
+        onHeldChange: (held) => {
+          if (!held) runner.pause();
+          else if (!entry.userPaused) runner.resume();
+        },
+      }),
+    };
     entry.keeper.start();
     this.#runners.set(campaignId, entry);
     // Agents of the campaign known to this node rejoin with their stored state.
@@ -190,7 +194,7 @@ export class DialerRuntime {
     const entry = this.#runners.get(campaignId);
     if (entry === undefined) return;
     this.#runners.delete(campaignId);
-    entry.keeper?.stop();
+    entry.keeper.stop();
     await entry.runner.stop();
     await this.#d.lease.release(`campaign:${campaignId}`, this.#d.nodeId);
   }
@@ -330,7 +334,7 @@ export class DialerRuntime {
     this.#closed = true;
     for (const [campaignId, entry] of [...this.#runners]) {
       this.#runners.delete(campaignId);
-      entry.keeper?.stop();
+      entry.keeper.stop();
       await entry.runner.stop(options);
       await this.#d.lease.release(`campaign:${campaignId}`, this.#d.nodeId).catch((err: unknown) => this.#log.error({ err, campaignId }, 'lease release failed'));
     }
