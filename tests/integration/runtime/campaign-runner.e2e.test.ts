@@ -10,21 +10,14 @@ import { HopperRepository } from '../../../src/adapters/db/repositories/hopper-r
 import { createPromRuntimeMetrics } from '../../../src/adapters/metrics/prom-runtime-metrics.ts';
 import { SimTelephony } from '../../../src/adapters/telephony/sim/sim-telephony.ts';
 import type { Campaign } from '../../../src/domain/campaign/campaign.ts';
-import type { Logger } from '../../../src/domain/ports/logger.ts';
-
-/** Keeps every warning and error: the run must produce none. */
-const problems: { level: string; msg: string | undefined; obj: object }[] = [];
-const collectingLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (obj, msg) => problems.push({ level: 'warn', msg, obj }),
-  error: (obj, msg) => problems.push({ level: 'error', msg, obj }),
-  child: () => collectingLogger,
-};
 import type { CallEvent, OriginateRequest, TelephonyPort } from '../../../src/domain/ports/telephony-port.ts';
 import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts';
 import { CampaignRunner } from '../../../src/runtime/campaign-runner.ts';
 import { SimAgents } from '../../../src/runtime/sim-agents.ts';
+import { collectingLogger, observingTelephony } from './support/runtime-fixture.ts';
+
+/** Keeps every warning and error: the run must produce none. */
+const { logger, problems } = collectingLogger();
 
 let handle: DatabaseHandle;
 beforeAll(() => {
@@ -49,29 +42,14 @@ function campaignOf(id: string): Campaign {
   };
 }
 
-/** Wraps a telephony port to keep every originate request and event, as the network saw them. */
+/** Keeps every originate request and event, as the network saw them. */
 function recording(inner: TelephonyPort): { port: TelephonyPort; originated: { request: OriginateRequest; atMs: number }[]; events: Map<string, CallEvent[]> } {
   const originated: { request: OriginateRequest; atMs: number }[] = [];
   const events = new Map<string, CallEvent[]>();
-  const port: TelephonyPort = {
-    async originate(request, onEvent) {
-      const r = await inner.originate(request, (e) => {
-        events.set(e.callId, [...(events.get(e.callId) ?? []), e]);
-        onEvent(e);
-      });
-      if (r.ok) originated.push({ request, atMs: Date.now() });
-      return r;
-    },
-    cancel: (id) => inner.cancel(id),
-    bridge: (id, agentId) => inner.bridge(id, agentId),
-    playPrompt: (id, prompt) => inner.playPrompt(id, prompt),
-    hangup: (id) => inner.hangup(id),
-    agentLogin: (agent) => inner.agentLogin(agent),
-    agentLogout: (agentId) => inner.agentLogout(agentId),
-    capacity: () => inner.capacity(),
-    ready: () => inner.ready(),
-    close: () => inner.close(),
-  };
+  const port = observingTelephony(inner, {
+    onOriginated: (request) => originated.push({ request, atMs: Date.now() }),
+    onEvent: (e) => events.set(e.callId, [...(events.get(e.callId) ?? []), e]),
+  });
   return { port, originated, events };
 }
 
@@ -107,7 +85,7 @@ describe('campaign runner end to end (virtual clock, real PostgreSQL)', () => {
     const rec = recording(sim);
     const registry = new Registry();
     const runner = new CampaignRunner(campaignOf(c.id), {
-      scheduler, telephony: rec.port, logger: collectingLogger, nodeId: `node-${randomUUID()}`, tickMs: 1_000,
+      scheduler, telephony: rec.port, logger, nodeId: `node-${randomUUID()}`, tickMs: 1_000,
       hopper: new HopperRepository(db), attempts: new CallAttemptRepository(db), decisions: new DialDecisionRepository(db), gate: new DialGateRepository(db),
       metrics: createPromRuntimeMetrics(registry),
       listener: { onAgentState: (agentId, state) => agents.onAgentState(agentId, state) },

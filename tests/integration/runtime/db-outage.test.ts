@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../../src/adapters/db/create-database.ts';
 import { SimTelephony } from '../../../src/adapters/telephony/sim/sim-telephony.ts';
-import type { TelephonyPort } from '../../../src/domain/ports/telephony-port.ts';
 import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts';
 import { CampaignRunner } from '../../../src/runtime/campaign-runner.ts';
 import { SimAgents } from '../../../src/runtime/sim-agents.ts';
-import { campaignOf, collectingLogger, repositoriesWithOutage, seedCampaign, START_MS } from './support/runtime-fixture.ts';
+import { campaignOf, collectingLogger, observingTelephony, repositoriesWithOutage, seedCampaign, START_MS } from './support/runtime-fixture.ts';
 
 let handle: DatabaseHandle;
 beforeAll(() => {
@@ -21,22 +20,7 @@ describe('database outage while a campaign runs', () => {
     const scheduler = new VirtualScheduler(START_MS);
     const sim = new SimTelephony({ scheduler, seed: 21 });
     const originated: { callId: string; atMs: number }[] = [];
-    const telephony: TelephonyPort = {
-      originate: async (request, onEvent) => {
-        const r = await sim.originate(request, onEvent);
-        if (r.ok) originated.push({ callId: request.callId, atMs: scheduler.nowMs() });
-        return r;
-      },
-      cancel: (id) => sim.cancel(id),
-      bridge: (id, agentId) => sim.bridge(id, agentId),
-      playPrompt: (id, prompt) => sim.playPrompt(id, prompt),
-      hangup: (id) => sim.hangup(id),
-      agentLogin: (agent) => sim.agentLogin(agent),
-      agentLogout: (agentId) => sim.agentLogout(agentId),
-      capacity: () => sim.capacity(),
-      ready: () => sim.ready(),
-      close: () => sim.close(),
-    };
+    const telephony = observingTelephony(sim, { onOriginated: (request) => originated.push({ callId: request.callId, atMs: scheduler.nowMs() }) });
     const { repos, outage } = repositoriesWithOutage(db);
     const { logger, problems } = collectingLogger();
     const agents = new SimAgents({ scheduler, telephony: sim, seed: 3 });

@@ -8,6 +8,7 @@ import { HopperRepository } from '../../../../src/adapters/db/repositories/hoppe
 import type { Campaign } from '../../../../src/domain/campaign/campaign.ts';
 import { PacerError } from '../../../../src/domain/pacer-error.ts';
 import type { Logger } from '../../../../src/domain/ports/logger.ts';
+import type { CallEvent, OriginateRequest, TelephonyPort } from '../../../../src/domain/ports/telephony-port.ts';
 
 /** 2026-07-01 14:00 UTC: 10:00 in New York, inside calling hours. */
 export const START_MS = Date.UTC(2026, 6, 1, 14, 0);
@@ -87,5 +88,34 @@ export function repositoriesWithOutage(db: Kysely<Database>): { repos: RuntimeRe
       decisions: wrap(new DialDecisionRepository(db)),
       gate: wrap(new DialGateRepository(db)),
     },
+  };
+}
+
+/**
+ * A telephony port passing every call through to `inner`, telling the test about accepted originations
+ * and call events as the network saw them.
+ */
+export function observingTelephony(
+  inner: TelephonyPort,
+  observe: { onOriginated?: (request: OriginateRequest) => void; onEvent?: (event: CallEvent) => void },
+): TelephonyPort {
+  return {
+    async originate(request, onEvent) {
+      const r = await inner.originate(request, (e) => {
+        observe.onEvent?.(e);
+        onEvent(e);
+      });
+      if (r.ok) observe.onOriginated?.(request);
+      return r;
+    },
+    cancel: (id) => inner.cancel(id),
+    bridge: (id, agentId) => inner.bridge(id, agentId),
+    playPrompt: (id, prompt) => inner.playPrompt(id, prompt),
+    hangup: (id) => inner.hangup(id),
+    agentLogin: (agent, onLost) => inner.agentLogin(agent, onLost),
+    agentLogout: (agentId) => inner.agentLogout(agentId),
+    capacity: () => inner.capacity(),
+    ready: () => inner.ready(),
+    close: () => inner.close(),
   };
 }
