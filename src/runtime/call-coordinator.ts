@@ -61,9 +61,13 @@ export class CallCoordinator {
   /** Agents whose telephony leg is gone: never reserved again until they log in again. */
   readonly #legLost = new Set<string>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #metrics: RuntimeMetrics;
+  readonly #campaignId: string;
 
   constructor(options: CallCoordinatorOptions) {
     this.#o = options;
+    this.#metrics = options.metrics ?? NO_RUNTIME_METRICS;
+    this.#campaignId = options.campaignId ?? 'unknown';
   }
 
   get liveCallCount(): number {
@@ -144,13 +148,11 @@ export class CallCoordinator {
       call.log.warn({ event: event.type }, 'telephony event breaks the port invariants: ignored');
       return;
     }
-    const metrics = this.#o.metrics ?? NO_RUNTIME_METRICS;
-    const campaignId = this.#o.campaignId ?? 'unknown';
-    if (event.type === 'answered') metrics.callAnswered(campaignId);
-    if (event.type === 'amd') metrics.amdDecision(campaignId, event.result, event.decisionMs);
+    if (event.type === 'answered') this.#metrics.callAnswered(this.#campaignId);
+    if (event.type === 'amd') this.#metrics.amdDecision(this.#campaignId, event.result, event.decisionMs);
     if (event.type === 'bridged') {
       const r = call.session.record;
-      if (r.answeredAtMs !== undefined && r.agentConnectedAtMs !== undefined) metrics.answerToBridgeMs(campaignId, r.agentConnectedAtMs - r.answeredAtMs);
+      if (r.answeredAtMs !== undefined && r.agentConnectedAtMs !== undefined) this.#metrics.answerToBridgeMs(this.#campaignId, r.agentConnectedAtMs - r.answeredAtMs);
     }
     if (event.type === 'answered' || event.type === 'bridged') {
       const update = this.#o.listener.onCallUpdated;
@@ -257,7 +259,7 @@ export class CallCoordinator {
       if (record.amdResult === 'human') ledger.record('amd_passed_human', now);
     }
     policy.observe(observation);
-    (this.#o.metrics ?? NO_RUNTIME_METRICS).callEnded(this.#o.campaignId ?? 'unknown', record.outcome ?? 'unknown', record.abandoned);
+    this.#metrics.callEnded(this.#campaignId, record.outcome ?? 'unknown', record.abandoned);
     call.log.info({ outcome: record.outcome, abandoned: record.abandoned, agentId: record.agentId }, 'call ended');
     this.#run('record_end', call.log, () => this.#o.listener.onCallEnded(callId, record));
   }

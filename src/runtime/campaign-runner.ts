@@ -120,7 +120,7 @@ export class CampaignRunner {
       abandonMessage: campaign.abandonMessage,
       voicemailMessage: campaign.amd.voicemailMessage ?? null,
       wrapUpLimitMs: campaign.wrapUpLimitMs,
-      metrics: deps.metrics ?? NO_RUNTIME_METRICS,
+      metrics: this.#d.metrics,
       campaignId: campaign.id,
       listener: {
         ...deps.listener,
