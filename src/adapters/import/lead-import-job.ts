@@ -4,7 +4,8 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import type pg from 'pg';
 import { isPacerError, PacerError, type FieldIssue } from '../../domain/pacer-error.ts';
 import { layoutLeadColumns } from '../../domain/leads/lead-column-layout.ts';
-import { createLeadRecordParser } from '../../domain/leads/lead-record-parser.ts';
+import { createLeadRecordParser, type ParsedLead } from '../../domain/leads/lead-record-parser.ts';
+import { PhoneNumberSet } from '../../domain/leads/phone-number-set.ts';
 import { createPhoneNormalizer } from '../../domain/leads/phone-normalizer.ts';
 import type { CountryCode } from '../../domain/leads/phone-number.ts';
 import { createTimeZoneResolver, type TimeZoneLookups } from '../../domain/leads/time-zone-resolver.ts';
@@ -52,7 +53,7 @@ const PROGRESS_CHECK_ROWS = 1000;
  *
  * Bad input (no `phone` column, broken quoting, an over-long row, an empty file) fails the import
  * with IMPORT_FAILED naming the row and leaves no leads; the job itself then succeeds (the outcome
- * is recorded on the import). So does a CONFLICT (a number added to the campaign meanwhile). Unexpected failures (database down) also mark the import failed and
+ * is recorded on the import). So does a CONFLICT (the import stopped being `running` meanwhile). Unexpected failures (database down) also mark the import failed and
  * are rethrown for the queue to record.
  *
  * @example
@@ -78,7 +79,14 @@ export async function runLeadImport(importId: string, deps: LeadImportJobDeps): 
       { importId, campaignId: spec.campaignId, leadListId: spec.leadListId, dncListIds },
       { ...(deps.chunkRows === undefined ? {} : { chunkRows: deps.chunkRows }), ...(deps.preloadLimit === undefined ? {} : { preloadLimit: deps.preloadLimit }) },
     );
-    const { rowsRejected } = await readFile(spec.uploadPath, { ...spec, region }, deps, writer, progress, issues);
+    const fileSpec = { ...spec, region };
+    if (writer.needsFileNumbers) {
+      // A campaign too large to preload: learn which of the file's numbers it has, in one join.
+      const fileNumbers = new PhoneNumberSet();
+      await readFile(spec.uploadPath, fileSpec, deps, { onLead: (lead) => void lead.phones.forEach((e164) => fileNumbers.add(e164)) });
+      await writer.learnExistingNumbers(fileNumbers);
+    }
+    const { rowsRejected } = await readFile(spec.uploadPath, fileSpec, deps, { writer, progress, issues });
     const counts = await writer.commit({ rowsTotal: progress.rowsTotal, rowsRejected, bytesRead: progress.bytesRead, issues });
     await removeUpload(spec.uploadPath, deps);
     return { status: 'completed', rowsTotal: progress.rowsTotal, rowsRejected, counts };
@@ -92,20 +100,20 @@ export async function runLeadImport(importId: string, deps: LeadImportJobDeps): 
       throw new PacerError('DATABASE_UNAVAILABLE', `import ${importId} failed and could not be marked failed`, { cause: new AggregateError([error, markErr]) });
     }
     await removeUpload(spec.uploadPath, deps);
-    // A bad file, or numbers added to the campaign meanwhile: recorded on the import, not a job failure.
+    // A bad file, or an import no longer running: recorded on the import, not a job failure.
     if (error.code === 'IMPORT_FAILED' || error.code === 'CONFLICT') return { status: 'failed', error };
     throw error;
   }
 }
 
-async function readFile(
-  path: string,
-  spec: { id: string; mapping: Parameters<typeof layoutLeadColumns>[1]; region: CountryCode },
-  deps: LeadImportJobDeps,
-  writer: ImportLeadWriter,
-  progress: { bytesRead: number; rowsTotal: number },
-  issues: FieldIssue[],
-): Promise<{ rowsRejected: number }> {
+/** What one pass over the file feeds: the writer (with progress and issues), or only a visitor of valid leads. */
+type FilePass =
+  | { writer: ImportLeadWriter; progress: { bytesRead: number; rowsTotal: number }; issues: FieldIssue[] }
+  | { onLead(lead: ParsedLead): void };
+
+async function readFile(path: string, spec: { id: string; mapping: Parameters<typeof layoutLeadColumns>[1]; region: CountryCode }, deps: LeadImportJobDeps, pass: FilePass): Promise<{ rowsRejected: number }> {
+  const writing = 'writer' in pass ? pass : undefined;
+  const progress = writing?.progress ?? { bytesRead: 0, rowsTotal: 0 };
   const maxRecordBytes = deps.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const intervalMs = deps.progressIntervalMs ?? 1000;
   try {
@@ -130,12 +138,16 @@ async function readFile(
         }
         row += 1;
         const result = parseRecord(record, row);
+        if (writing === undefined) {
+          if (result.ok && 'onLead' in pass) pass.onLead(result.lead);
+          continue;
+        }
         if (result.ok) {
-          if (writer.add(result.lead)) await writer.flush();
+          if (writing.writer.add(result.lead)) await writing.writer.flush();
         } else {
           rowsRejected += 1;
         }
-        for (const issue of result.issues) if (issues.length < MAX_STORED_ISSUES) issues.push(detached(issue));
+        for (const issue of result.issues) if (writing.issues.length < MAX_STORED_ISSUES) writing.issues.push(detached(issue));
         if (row % PROGRESS_CHECK_ROWS === 0) {
           const nowMs = Date.now();
           if (nowMs - lastReportMs >= intervalMs) {

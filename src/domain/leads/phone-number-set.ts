@@ -76,6 +76,12 @@ export class PhoneNumberSet {
     }
   }
 
+  /** Every number in the set, in no particular order. */
+  *values(): Generator<string> {
+    for (const key of this.#slots) if (key !== 0) yield `+${key}`;
+    yield* this.#other;
+  }
+
   #insert(key: number): boolean {
     const slots = this.#slots;
     let i = slotOf(key) & this.#mask;

@@ -15,6 +15,16 @@ afterAll(async () => {
   await f.close();
 });
 
+/** Polls pg_locks until a backend waits for an advisory lock (the second import, blocked by the first). */
+async function untilAnImportWaitsForTheLock(): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await f.database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+    if ((rows[0]?.n ?? 0) > 0) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('the second import never waited for the campaign lock');
+}
+
 function fmt(national: string): string {
   return `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`;
 }
@@ -205,28 +215,31 @@ describe('lead import job (real PostgreSQL)', () => {
     expect((await leadsOf(f, leadListId)).map((l) => l.first_name)).toEqual(['Zoë', 'Ann']);
   });
 
-  it('fails with CONFLICT, leaving nothing, when another writer adds one of the file\'s numbers mid-import', async () => {
+  it('serializes imports into one campaign: a second import waits for the first and counts its numbers as duplicates', async () => {
     const campaignId = await createCampaign(f);
     const numbers = Array.from({ length: 3000 }, () => uniqueNational());
-    const late = numbers[2500] ?? '';
-    class MeddlingRepository extends ImportRepository {
-      meddled = false;
+    const second = await queueImport(f, campaignId, `phone\n${numbers.slice(2000).join('\n')}\n${uniqueNational()}\n`);
+    let secondRun: ReturnType<typeof runLeadImport> | undefined;
+    let secondStatusMidway: string | undefined;
+    class SecondImportStarter extends ImportRepository {
       override async reportProgress(importId: string, progress: { bytesRead: number; rowsTotal: number }): Promise<void> {
-        if (!this.meddled) {
-          this.meddled = true;
-          // Another transaction (not the import's) commits a number the file holds further down.
-          await f.database.pool.query('INSERT INTO lead_phones (lead_id, position, campaign_id, e164) VALUES (-1, 1, $1, $2)', [campaignId, `+1${late}`]);
+        if (secondRun === undefined) {
+          // The first import holds the campaign's lock with 1,000 rows written: start the second one now.
+          secondRun = runLeadImport(second.importId, { ...f.deps, progressIntervalMs: 0, chunkRows: 100 });
+          await untilAnImportWaitsForTheLock();
+          secondStatusMidway = (await f.imports.find(second.importId))?.status;
         }
         await super.reportProgress(importId, progress);
       }
     }
-    const imports = new MeddlingRepository(f.database.db);
-    const ids = await queueImport(f, campaignId, `phone\n${numbers.join('\n')}\n`);
-    const outcome = await runLeadImport(ids.importId, { ...f.deps, imports, progressIntervalMs: 0, chunkRows: 100 });
-    expect(imports.meddled).toBe(true);
-    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'CONFLICT' } });
-    expect((await f.imports.find(ids.importId))?.error?.code).toBe('CONFLICT');
-    expect(await leadsOf(f, ids.leadListId)).toEqual([]);
-    expect((await phonesOf(f, campaignId)).map((p) => p.e164)).toEqual([`+1${late}`]);
+    const first = await queueImport(f, campaignId, `phone\n${numbers.join('\n')}\n`);
+    const outcome = await runLeadImport(first.importId, { ...f.deps, imports: new SecondImportStarter(f.database.db), progressIntervalMs: 0, chunkRows: 100 });
+    expect(outcome).toMatchObject({ status: 'completed' });
+    expect(secondStatusMidway).toBe('running');
+    expect(await secondRun).toMatchObject({ status: 'completed' });
+    expect(await f.imports.find(second.importId)).toMatchObject({ rowsTotal: 1001, rowsAccepted: 1, rowsDuplicate: 1000 });
+    const phones = (await phonesOf(f, campaignId)).map((p) => p.e164);
+    expect(phones).toHaveLength(3001);
+    expect(new Set(phones).size).toBe(3001);
   });
 });

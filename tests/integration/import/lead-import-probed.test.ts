@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachDncList, createCampaign, importCsv, leadsOf, openImportFixture, phonesOf, uniqueNational, type ImportFixture } from './import-fixtures.ts';
 
 // The same dedupe and DNC semantics when the campaign's numbers and the DNC lists are too many to
-// read into memory (preloadLimit 0): they are then probed per chunk in PostgreSQL.
+// read into memory (preloadLimit 0): the campaign's numbers are then matched once against the
+// file's numbers (a first pass over the file), the DNC lists probed per chunk in PostgreSQL.
 let f: ImportFixture;
 beforeAll(() => {
   f = openImportFixture({ preloadLimit: 0, chunkRows: 2 });
@@ -11,7 +12,7 @@ afterAll(async () => {
   await f.close();
 });
 
-describe('lead import with per-chunk probes instead of preloaded numbers (real PostgreSQL)', () => {
+describe('lead import when the numbers are too many to preload (real PostgreSQL)', () => {
   it('counts duplicates within the file, across chunks and against an earlier import', async () => {
     const campaignId = await createCampaign(f);
     const [a, b, c] = [uniqueNational(), uniqueNational(), uniqueNational()];

@@ -19,6 +19,7 @@ describe('PhoneNumberSet', () => {
     expect(set.size).toBe(reference.size);
     for (const value of reference) expect(set.has(value)).toBe(true);
     for (const value of ['+12125550100', '+1', '+01', '+1234567890123456', 'x']) expect(set.has(value)).toBe(reference.has(value));
+    expect([...set.values()].sort()).toEqual([...reference].sort());
   });
 
   it('keeps numbers that differ only by leading zeros or length apart', () => {

@@ -40,7 +40,6 @@ const DEFAULT_CHUNK_ROWS = 5_000;
  */
 const DEFAULT_PRELOAD_LIMIT = 4_000_000;
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const UNIQUE_VIOLATION = '23505';
 
 /** COPY text format: backslash, tab, newline and CR are escaped; null is \N. */
 function copyText(value: string | null): string {
@@ -89,10 +88,15 @@ interface BufferedLead {
   end: number;
 }
 
-/** Numbers known up front (preloaded) or, when there are too many, looked up per chunk. */
-interface NumberSource {
+/** Numbers read into memory up front, unless there were more than the preload limit. */
+interface Preloaded {
   readonly known: PhoneNumberSet;
-  /** Set when the numbers were too many to preload: the per-chunk probe. */
+  readonly complete: boolean;
+}
+
+/** The applicable DNC numbers: preloaded, or (too many) probed per chunk. */
+interface DncSource {
+  readonly known: PhoneNumberSet;
   readonly probe: ((numbers: string[]) => Promise<string[]>) | undefined;
 }
 
@@ -100,13 +104,16 @@ interface NumberSource {
  * Writes one import's leads inside ONE transaction on a dedicated connection, so a failed import
  * leaves nothing behind. Imports into one campaign are serialized by an advisory lock; under it the
  * campaign's existing numbers and the applicable DNC numbers are read into memory once (when there
- * are at most `preloadLimit` of each; otherwise they are probed per chunk with `= ANY` index
- * lookups), so dedupe and DNC scrub are in-process set lookups. Leads arrive in chunks; for each
+ * are at most `preloadLimit` of each), so dedupe and DNC scrub are in-process set lookups. A DNC set
+ * too large to preload is probed per chunk with `= ANY` index lookups; a campaign with too many
+ * numbers to preload is matched once against the file's own numbers ({@link learnExistingNumbers},
+ * before the first lead is added): `lead_phones` has no index on (campaign_id, e164), see ADR 0005. Leads arrive in chunks; for each
  * chunk one query reserves lead ids from the `leads` sequence and the chunk is COPYed straight
  * into `leads` and `lead_phones`. Up to two chunks are queued on the connection while the caller parses the next.
  * A number's first occurrence wins; a row left without a new number is a duplicate; DNC numbers
- * are kept and flagged, and a lead all of whose numbers are flagged gets status 'dnc'. The UNIQUE
- * (campaign_id, e164) index still guards against a number another writer added meanwhile.
+ * are kept and flagged, and a lead all of whose numbers are flagged gets status 'dnc'. Every writer
+ * of `lead_phones` holds the campaign's import lock (`lockCampaignNumbers`), so no number can be
+ * added to the campaign between the read and the commit.
  *
  * @example
  * ```ts
@@ -122,9 +129,11 @@ export class ImportLeadWriter {
   readonly #target: ImportTarget;
   readonly #chunkRows: number;
   readonly #leadIdSequence: string;
-  /** Numbers the campaign has: before the import (when preloaded) and written by it. */
-  readonly #taken: NumberSource;
-  readonly #dnc: NumberSource;
+  /** Numbers the campaign has: before the import (preloaded or learned) and written by it. */
+  readonly #taken: PhoneNumberSet;
+  /** The campaign's numbers were too many to preload: learnExistingNumbers must run first. */
+  #mustLearn: boolean;
+  readonly #dnc: DncSource;
   #chunk: BufferedLead[] = [];
   /** The buffers of the chunk being filled; those of written chunks wait in #spare for reuse. */
   #buffers: ChunkBuffers = newChunkBuffers();
@@ -135,12 +144,13 @@ export class ImportLeadWriter {
   #done = false;
   readonly #counts: ImportCommitCounts = { rowsAccepted: 0, rowsDuplicate: 0, rowsDnc: 0, phonesInserted: 0 };
 
-  private constructor(client: pg.PoolClient, target: ImportTarget, setup: { chunkRows: number; leadIdSequence: string; taken: NumberSource; dnc: NumberSource }) {
+  private constructor(client: pg.PoolClient, target: ImportTarget, setup: { chunkRows: number; leadIdSequence: string; taken: Preloaded; dnc: DncSource }) {
     this.#client = client;
     this.#target = target;
     this.#chunkRows = setup.chunkRows;
     this.#leadIdSequence = setup.leadIdSequence;
-    this.#taken = setup.taken;
+    this.#taken = setup.taken.known;
+    this.#mustLearn = !setup.taken.complete;
     this.#dnc = setup.dnc;
   }
 
@@ -152,20 +162,22 @@ export class ImportLeadWriter {
       // The per-chunk statements are small: parallel workers and JIT compilation would only add time.
       await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
       await client.query('SET LOCAL jit = off');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('pacer.lead-import:' || $1, 0))`, [target.campaignId]);
+      await lockCampaignNumbers(client, target.campaignId);
       const sequence = await client.query<{ name: string }>(`SELECT pg_get_serial_sequence('leads', 'id') AS name`);
       const { campaignId, dncListIds } = target;
       // Under the advisory lock no other import adds numbers to this campaign until we commit.
-      const taken = await numberSource(client, limit, {
-        filter: 'FROM lead_phones WHERE campaign_id = $1',
-        params: [campaignId],
-        probe: (numbers) => client.query<{ e164: string }>('SELECT e164 FROM lead_phones WHERE campaign_id = $1 AND e164 = ANY ($2::text[])', [campaignId, numbers]),
-      });
-      const dnc = await numberSource(client, limit, {
-        filter: 'FROM dnc_entries WHERE dnc_list_id = ANY ($1::uuid[])',
-        params: [dncListIds],
-        probe: (numbers) => client.query<{ e164: string }>('SELECT DISTINCT e164 FROM dnc_entries WHERE e164 = ANY ($1::text[]) AND dnc_list_id = ANY ($2::uuid[])', [numbers, dncListIds]),
-      });
+      // Too many to preload: learnExistingNumbers joins them with the file's numbers instead.
+      const taken = await preload(client, limit, 'FROM lead_phones WHERE campaign_id = $1', [campaignId]);
+      const dncNumbers = await preload(client, limit, 'FROM dnc_entries WHERE dnc_list_id = ANY ($1::uuid[])', [dncListIds]);
+      const dnc: DncSource = {
+        known: dncNumbers.known,
+        probe: dncNumbers.complete
+          ? undefined
+          : async (numbers) => {
+              const found = await client.query<{ e164: string }>('SELECT DISTINCT e164 FROM dnc_entries WHERE e164 = ANY ($1::text[]) AND dnc_list_id = ANY ($2::uuid[])', [numbers, dncListIds]);
+              return found.rows.map((r) => r.e164);
+            },
+      };
       return new ImportLeadWriter(client, target, { chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS, leadIdSequence: sequence.rows[0]?.name ?? 'leads_id_seq', taken, dnc });
     } catch (err) {
       client.release(true);
@@ -173,8 +185,43 @@ export class ImportLeadWriter {
     }
   }
 
+  /**
+   * True when the campaign has more numbers than could be preloaded: the caller must then hand the
+   * file's numbers to {@link learnExistingNumbers} before adding the first lead.
+   */
+  get needsFileNumbers(): boolean {
+    return this.#mustLearn;
+  }
+
+  /**
+   * Learns which of `fileNumbers` (every number the file holds) the campaign already has, in one
+   * query: the numbers are COPYed into a temporary table and joined with the campaign's numbers.
+   * Memory stays bounded by the file, not by the campaign.
+   */
+  async learnExistingNumbers(fileNumbers: PhoneNumberSet): Promise<void> {
+    const c = this.#client;
+    await c.query('CREATE TEMPORARY TABLE pacer_import_numbers (e164 text NOT NULL) ON COMMIT DROP');
+    const lines = new CopyBuffer(1024 * 1024);
+    for (const e164 of fileNumbers.values()) {
+      lines.ascii(e164.replace(/[\\\t\n\r]/g, ' '));
+      lines.raw(NEWLINE);
+    }
+    await this.#copy('COPY pacer_import_numbers (e164) FROM STDIN', lines.bytes());
+    await c.query('ANALYZE pacer_import_numbers');
+    const found = await c.query<{ numbers: string | null }>(
+      `SELECT string_agg(DISTINCT p.e164, E'\\n') AS numbers
+       FROM lead_phones p JOIN pacer_import_numbers f ON f.e164 = p.e164
+       WHERE p.campaign_id = $1`,
+      [this.#target.campaignId],
+    );
+    await c.query('DROP TABLE pacer_import_numbers');
+    this.#taken.addLines(found.rows[0]?.numbers ?? '');
+    this.#mustLearn = false;
+  }
+
   /** Buffers a lead; true when a chunk is full and the caller should `await flush()`. */
   add(lead: ParsedLead): boolean {
+    if (this.#mustLearn) throw new PacerError('INTERNAL', 'learnExistingNumbers must run before the first lead is added');
     // Encoded now, so the parsed lead is garbage at once (young) instead of living until the write.
     const rest =
       `${lead.sourceRow}\t${copyText(lead.firstName)}\t${copyText(lead.lastName)}\t${copyText(lead.email)}\t${copyText(lead.state)}\t` +
@@ -256,23 +303,19 @@ export class ImportLeadWriter {
   #rethrow(): void {
     if (this.#failure === undefined) return;
     const { error } = this.#failure;
-    if (error instanceof Error && (error as { code?: unknown }).code === UNIQUE_VIOLATION) {
-      throw new PacerError('CONFLICT', 'a number in this file was added to the campaign by someone else during the import; run the import again', { cause: error });
-    }
     throw error;
   }
 
   async #write(chunk: readonly BufferedLead[], buffers: ChunkBuffers): Promise<void> {
-    const taken = this.#taken.known;
+    const taken = this.#taken;
     const dncKnown = this.#dnc.known;
-    const existing = await probeNew(this.#taken, chunk);
     const accepted: BufferedLead[] = [];
     const fresh: string[][] = [];
     const freshNumbers: string[] = [];
     for (const lead of chunk) {
       let numbers: string[] | undefined;
       for (const e164 of lead.phones) {
-        if (existing.has(e164) || !taken.add(e164)) continue;
+        if (!taken.add(e164)) continue;
         (numbers ??= []).push(e164);
         freshNumbers.push(e164);
       }
@@ -357,34 +400,30 @@ export class ImportLeadWriter {
   }
 }
 
-/** The chunk's numbers the campaign already had before the import, when those were too many to preload. */
-async function probeNew(source: NumberSource, chunk: readonly BufferedLead[]): Promise<ReadonlySet<string>> {
-  if (source.probe === undefined) return EMPTY;
-  const unknown = new Set<string>();
-  for (const lead of chunk) for (const e164 of lead.phones) if (!source.known.has(e164)) unknown.add(e164);
-  return unknown.size === 0 ? EMPTY : new Set(await source.probe([...unknown]));
+/**
+ * Takes the lock every writer of a campaign's `lead_phones` holds until its transaction ends: with
+ * no unique index on (campaign_id, e164) (ADR 0005) it is what keeps a number from entering a
+ * campaign twice. Must be called inside a transaction.
+ */
+export async function lockCampaignNumbers(client: pg.ClientBase, campaignId: string): Promise<void> {
+  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('pacer.lead-import:' || $1, 0))`, [campaignId]);
 }
-const EMPTY: ReadonlySet<string> = new Set();
+
+const NEWLINE = Buffer.from('\n');
 
 /**
  * The numbers matching `filter` (`FROM ... WHERE ...` with an `e164` column), read into memory
- * when at most `limit`; otherwise an empty set and the per-chunk probe.
+ * when at most `limit`; otherwise an empty, incomplete set.
  */
-async function numberSource(
-  client: pg.PoolClient,
-  limit: number,
-  spec: { filter: string; params: unknown[]; probe: (numbers: string[]) => Promise<pg.QueryResult<{ e164: string }>> },
-): Promise<NumberSource> {
-  const counted = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 ${spec.filter} LIMIT ${limit + 1}) s`, spec.params);
+async function preload(client: pg.PoolClient, limit: number, filter: string, params: unknown[]): Promise<Preloaded> {
+  const counted = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 ${filter} LIMIT ${limit + 1}) s`, params);
   const count = counted.rows[0]?.n ?? 0;
-  if (count > limit) {
-    return { known: new PhoneNumberSet(), probe: async (numbers) => (await spec.probe(numbers)).rows.map((r) => r.e164) };
-  }
+  if (count > limit) return { known: new PhoneNumberSet(), complete: false };
   const known = new PhoneNumberSet(count);
   if (count > 0) {
     // One round trip for the whole set: a newline-separated text column, split here.
-    const text = await client.query<{ numbers: string }>(`SELECT string_agg(e164, E'\\n') AS numbers ${spec.filter}`, spec.params);
+    const text = await client.query<{ numbers: string }>(`SELECT string_agg(e164, E'\\n') AS numbers ${filter}`, params);
     known.addLines(text.rows[0]?.numbers ?? '');
   }
-  return { known, probe: undefined };
+  return { known, complete: true };
 }
