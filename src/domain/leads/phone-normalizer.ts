@@ -4,17 +4,12 @@ import { normalizePhoneNumber, type CountryCode, type PhoneNormalization } from 
 /** Normalizes one raw phone cell; same contract as {@link normalizePhoneNumber}. */
 export type PhoneNormalizer = (raw: string) => PhoneNormalization;
 
-/** Cached verdicts are keyed by this many leading national digits (area code + exchange). */
-const NANP_PREFIX_DIGITS = 6;
 /**
  * The area code + exchange prefixes whose libphonenumber verdict depends on later digits, found by
  * an exhaustive check of libphonenumber-js's NANP metadata (tests/unit/leads/phone-normalizer.test.ts
  * recomputes it and fails when a metadata update changes it). These always take the full path.
  */
 export const NANP_SUFFIX_DEPENDENT_PREFIXES: ReadonlySet<string> = new Set(['246521', '246522', '876606']);
-/** Characters people put around NANP digits: `(212) 555-0100`, `212.555.0100`, `+1 212 555 0100`. */
-const NANP_DECORATION = /[\s().-]/g;
-const DIGITS_ONLY = /^\+?\d+$/;
 /** Spellings that take libphonenumber's full path (non-NANP, malformed) whose answers are remembered. */
 const MAX_CACHED_SPELLINGS = 20_000;
 
@@ -37,13 +32,14 @@ const MAX_CACHED_SPELLINGS = 20_000;
  */
 export function createPhoneNormalizer(defaultRegion: CountryCode): PhoneNormalizer {
   const regionIsNanp = isSupportedCountry(defaultRegion) && getCountryCallingCode(defaultRegion) === '1';
-  const verdicts = new Map<string, PhoneNormalization>();
+  // Keyed by the 6-digit area code + exchange as an integer: no string made or hashed per number.
+  const verdicts = new Map<number, PhoneNormalization>();
   // The same bad spellings ('n/a', '123') and foreign numbers recur in a file: answer them once.
   const spellings = new Map<string, PhoneNormalization>();
 
   return (raw: string): PhoneNormalization => {
-    const national = nanpNationalDigits(raw, regionIsNanp);
-    if (national === undefined) {
+    const national = nanpNationalNumber(raw, regionIsNanp);
+    if (national === NOT_PLAIN_NANP) {
       let answer = spellings.get(raw);
       if (answer === undefined) {
         answer = normalizePhoneNumber(raw, defaultRegion);
@@ -51,30 +47,75 @@ export function createPhoneNormalizer(defaultRegion: CountryCode): PhoneNormaliz
       }
       return answer;
     }
-    const key = national.slice(0, NANP_PREFIX_DIGITS);
-    if (NANP_SUFFIX_DEPENDENT_PREFIXES.has(key)) return normalizePhoneNumber(`+1${national}`, defaultRegion);
-    let verdict = verdicts.get(key);
+    const e164 = `+1${national}`;
+    const prefix = Math.floor(national / 10_000);
+    if (SUFFIX_DEPENDENT.has(prefix)) return normalizePhoneNumber(e164, defaultRegion);
+    let verdict = verdicts.get(prefix);
     if (verdict === undefined) {
-      verdict = normalizePhoneNumber(`+1${national}`, defaultRegion);
-      verdicts.set(key, verdict);
+      verdict = normalizePhoneNumber(e164, defaultRegion);
+      verdicts.set(prefix, verdict);
       return verdict;
     }
-    return verdict.ok ? { ok: true, e164: `+1${national}`, country: verdict.country } : verdict;
+    return verdict.ok ? { ok: true, e164, country: verdict.country } : verdict;
   };
 }
 
-/** The 10 national digits of a plainly written NANP number, or undefined for anything else. */
-function nanpNationalDigits(raw: string, regionIsNanp: boolean): string | undefined {
-  let text = raw.trim();
-  if (!DIGITS_ONLY.test(text)) {
-    text = text.replace(NANP_DECORATION, '');
-    if (!DIGITS_ONLY.test(text)) return undefined;
+const SUFFIX_DEPENDENT: ReadonlySet<number> = new Set([...NANP_SUFFIX_DEPENDENT_PREFIXES].map(Number));
+const NOT_PLAIN_NANP = -1;
+const PLUS = 43;
+const ZERO = 48;
+const NINE = 57;
+
+/**
+ * The 10 national digits of a plainly written NANP number as an integer (area code 2-9 first, so
+ * no leading zero is lost), or NOT_PLAIN_NANP for anything else. "Plainly written": after dropping
+ * whitespace and the decorations `( ) . -` anywhere, `+1` and 10 digits (the `+` first), or
+ * (in a NANP default region) 10 digits or `1` and 10 digits. One pass over the characters; anything
+ * outside ASCII (other spaces, other digits) is left to libphonenumber.
+ */
+function nanpNationalNumber(raw: string, regionIsNanp: boolean): number {
+  let digits = 0;
+  let value = 0;
+  let plus = false;
+  let decorated = false;
+  let first = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= ZERO && c <= NINE) {
+      if (digits === 0) first = c - ZERO;
+      digits += 1;
+      if (digits > 11) return NOT_PLAIN_NANP;
+      value = value * 10 + (c - ZERO);
+    } else if (c === PLUS) {
+      // Only first (after whitespace), and once: libphonenumber reads '(+1) 212...' as no number.
+      if (plus || digits > 0 || decorated) return NOT_PLAIN_NANP;
+      plus = true;
+    } else if (isSpace(c)) {
+      continue;
+    } else if (c === 40 || c === 41 || c === 45 || c === 46) {
+      decorated = true; // ( ) - .
+    } else {
+      return NOT_PLAIN_NANP;
+    }
   }
-  if (text.startsWith('+')) {
-    return text.length === 12 && text.charCodeAt(1) === 49 /* '1' */ ? text.slice(2) : undefined;
+  let national: number;
+  if (plus) {
+    if (digits !== 11 || first !== 1) return NOT_PLAIN_NANP;
+    national = value - 1e10;
+  } else if (!regionIsNanp) {
+    return NOT_PLAIN_NANP;
+  } else if (digits === 10) {
+    national = value;
+  } else if (digits === 11 && first === 1) {
+    national = value - 1e10;
+  } else {
+    return NOT_PLAIN_NANP;
   }
-  if (!regionIsNanp) return undefined;
-  if (text.length === 10) return text;
-  if (text.length === 11 && text.charCodeAt(0) === 49) return text.slice(1);
-  return undefined;
+  // An area code starting with 0 or 1 is never valid; libphonenumber says why.
+  return national >= 2e9 ? national : NOT_PLAIN_NANP;
+}
+
+/** ASCII whitespace as JavaScript's `\s` and `trim` see it. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }

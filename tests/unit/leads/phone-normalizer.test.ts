@@ -36,10 +36,27 @@ describe('createPhoneNormalizer', () => {
 
   it('leaves non-NANP and odd inputs to libphonenumber', () => {
     const normalize = createPhoneNormalizer('US');
-    for (const raw of ['+44 20 7946 0958', '+33 1 23 45 67 89', '12', '', 'n/a', '212-555-0100 ext 5', '+1 212 555 01000', '555-0100']) {
+    const odd = [
+      '+44 20 7946 0958', '+33 1 23 45 67 89', '12', '', 'n/a', '212-555-0100 ext 5', '+1 212 555 01000', '555-0100',
+      '(+1) 212 555 0100', '1+2125550100', '++12125550100', '+2125550100', '\u00a0212 555 0100', '\t2125550100\n', '212\u2009555\u20090100',
+      '0125550100', '1125550100', '10125550100', '+10125550100', '12125550100', '22125550100', '(212)(555)(0100)', '212--555..0100', '+1+2125550100',
+      '２１２５５５０１００', '2125550100x', '99999999999', '+19999999999',
+    ];
+    for (const raw of odd) {
       expect(normalize(raw)).toEqual(normalizePhoneNumber(raw, 'US'));
     }
     expect(normalize('+44 20 7946 0958')).toMatchObject({ ok: true, e164: '+442079460958', country: 'GB' });
+  });
+
+  it('agrees with libphonenumber on random decorated spellings (the fast path\'s edges)', () => {
+    const normalize = createPhoneNormalizer('US');
+    const pieces = ['+', '1', '(', ')', '-', '.', ' ', '\t', '2', '5', '0', '9', '+1', '212', '555', '0100', '\u00a0', 'x'];
+    for (let i = 0; i < 20_000; i++) {
+      let raw = '';
+      const length = 1 + Math.floor(random() * 9);
+      for (let k = 0; k < length; k++) raw += pieces[Math.floor(random() * pieces.length)] ?? '';
+      expect(normalize(raw), JSON.stringify(raw)).toEqual(normalizePhoneNumber(raw, 'US'));
+    }
   });
 
   it('reads national numbers in a non-NANP default region without the NANP fast path', () => {
