@@ -10,7 +10,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,10 +184,25 @@ async function pgBackendCpuSec(pool: pg.Pool): Promise<Map<number, number>> {
   return out;
 }
 
-function cpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+function cpuDelta<K>(before: Map<K, number>, after: Map<K, number>, only: (key: K) => boolean = () => true): number {
   let total = 0;
-  for (const [pid, sec] of after) total += sec - (before.get(pid) ?? 0);
+  for (const [key, sec] of after) if (only(key)) total += sec - (before.get(key) ?? 0);
   return total;
+}
+
+/** CPU seconds of this process's threads by role: 'main' (the JavaScript thread) and 'other' (GC helpers, libuv pool). */
+async function nodeThreadCpuSec(): Promise<Map<'main' | 'other', number>> {
+  const out = new Map<'main' | 'other', number>([['main', 0], ['other', 0]]);
+  for (const tid of await readdir('/proc/self/task')) {
+    try {
+      const fields = (await readFile(`/proc/self/task/${tid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+      const role = Number(tid) === process.pid ? 'main' : 'other';
+      out.set(role, (out.get(role) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -219,6 +234,7 @@ async function main(): Promise<void> {
     console.log(`peak RSS before the import: ${rssBeforeMb} MB (heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB)`);
     const pgBefore = await pgBackendCpuSec(handle.pool);
     const cpuBefore = process.cpuUsage();
+    const threadsBefore = await nodeThreadCpuSec();
     const memoryPeak = { heapTotal: 0, external: 0, arrayBuffers: 0, rss: 0 };
     const sampler = process.env.BENCH_MEMORY === '1'
       ? setInterval(() => {
@@ -237,6 +253,7 @@ async function main(): Promise<void> {
       console.log('memory peaks during the import (MB):', memoryPeak);
     }
     const cpu = process.cpuUsage(cpuBefore);
+    const threads = cpuDelta(threadsBefore, await nodeThreadCpuSec(), (name) => name === 'main');
     const pgCpuSec = cpuDelta(pgBefore, await pgBackendCpuSec(handle.pool));
     if (outcome.status !== 'completed') throw new Error(`bench import did not complete: ${JSON.stringify(outcome)}`);
     const view = await imports.find(importId);
@@ -245,6 +262,7 @@ async function main(): Promise<void> {
     const summary = {
       rows: ROWS, bytes, seconds: Number(seconds.toFixed(2)), rowsPerSec, maxRssMb, rssBeforeMb,
       nodeCpuSec: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
+      nodeMainThreadCpuSec: Number(threads.toFixed(1)),
       pgCpuSec: Number(pgCpuSec.toFixed(1)),
       loadAvg1m: Number((loadavg()[0] ?? 0).toFixed(1)),
       rowsAccepted: view?.rowsAccepted, rowsRejected: view?.rowsRejected, rowsDuplicate: view?.rowsDuplicate, rowsDnc: view?.rowsDnc,
@@ -281,7 +299,7 @@ shared the 2 cores).
 | wall time of the import | ${s.seconds} s |
 | **throughput (wall)** | **${fmt(s.rowsPerSec ?? Number.NaN)} rows/s** (target >= 100,000: ${(s.rowsPerSec ?? 0) >= 100_000 ? 'met' : '**not met**'}) |
 | **peak RSS of the process** | **${s.maxRssMb} MB** (target < 400 MB; includes generating the file and loading the DNC list: ${s.rssBeforeMb} MB before the import) |
-| Node CPU during the import | ${nodeCpu} s (${fmt((nodeCpu * 1e6) / rows)} µs/row) |
+| Node CPU during the import | ${nodeCpu} s (${fmt((nodeCpu * 1e6) / rows)} µs/row), of which the JavaScript thread ${s.nodeMainThreadCpuSec} s |
 | PostgreSQL backend CPU during the import | ${pgCpu} s (${fmt((pgCpu * 1e6) / rows)} µs/row) |
 | CPU-bound ceiling on 2 idle cores (Node and PostgreSQL overlap) | ~${fmt(rows / Math.max(nodeCpu, pgCpu))} rows/s |
 | accepted / rejected / duplicate / DNC-flagged | ${s.rowsAccepted} / ${s.rowsRejected} / ${s.rowsDuplicate} / ${s.rowsDnc} |
