@@ -20,6 +20,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { ImportRepository } from '../src/adapters/db/repositories/import-repository.ts';
 import { runLeadImport } from '../src/adapters/import/lead-import-job.ts';
 import { createPackagedTimeZoneLookups } from '../src/adapters/import/packaged-time-zone-lookups.ts';
+import { measureImportFloor } from './support/import-floor.ts';
 import { createScratchDatabase } from './support/scratch-database.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -205,6 +206,26 @@ async function nodeThreadCpuSec(): Promise<Map<'main' | 'other', number>> {
   return out;
 }
 
+/** The PostgreSQL floor under the import and the raw-COPY reference (BENCH_FLOOR=0 skips them). */
+async function floorFigures(pool: pg.Pool, input: { leadListId: string; csvPath: string; dir: string }): Promise<Record<string, number>> {
+  if (process.env.BENCH_FLOOR === '0') return {};
+  console.log('measuring the floor: the same rows COPYed into an empty database, and the raw file COPYed into text columns...');
+  const empty = await createScratchDatabase({ adminUrl: ADMIN_URL, prefix: 'pacer_bench_floor', maxConnections: 1 });
+  let floor;
+  try {
+    floor = await measureImportFloor(pool, empty.handle.pool, input);
+  } finally {
+    await empty.dispose();
+  }
+  return {
+    floorWriteSec: Number(floor.writeSec.toFixed(2)),
+    floorWriteCpuSec: Number(floor.writeCpuSec.toFixed(1)),
+    floorRowsPerSec: Math.round(ROWS / floor.writeSec),
+    rawCopySec: Number(floor.rawCopySec.toFixed(2)),
+    rawCopyRowsPerSec: Math.round(ROWS / floor.rawCopySec),
+  };
+}
+
 async function main(): Promise<void> {
   const scratch = await createScratchDatabase({ adminUrl: ADMIN_URL, prefix: 'pacer_bench', maxConnections: 4 });
   const { handle, name: dbName } = scratch;
@@ -226,7 +247,7 @@ async function main(): Promise<void> {
     console.log(`loaded ${DNC_SIZE} + ${dncSample.length} DNC numbers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const imports = new ImportRepository(handle.db);
-    const { importId } = await imports.create({
+    const { importId, leadListId } = await imports.create({
       campaignId: campaign.id, listName: 'bench', fileName: 'leads.csv', mapping: {}, defaultRegion: 'US',
       uploadPath: csvPath, bytesTotal: bytes, createdBy: null,
     });
@@ -267,6 +288,7 @@ async function main(): Promise<void> {
       loadAvg1m: Number((loadavg()[0] ?? 0).toFixed(1)),
       rowsAccepted: view?.rowsAccepted, rowsRejected: view?.rowsRejected, rowsDuplicate: view?.rowsDuplicate, rowsDnc: view?.rowsDnc,
       phonesInserted: outcome.counts.phonesInserted,
+      ...(await floorFigures(handle.pool, { leadListId, csvPath, dir })),
     };
     console.log(JSON.stringify(summary, null, 2));
     if (WRITE_REPORT) await writeReport(summary);
@@ -304,6 +326,8 @@ shared the 2 cores).
 | CPU-bound ceiling on 2 idle cores (Node and PostgreSQL overlap) | ~${fmt(rows / Math.max(nodeCpu, pgCpu))} rows/s |
 | accepted / rejected / duplicate / DNC-flagged | ${s.rowsAccepted} / ${s.rowsRejected} / ${s.rowsDuplicate} / ${s.rowsDnc} |
 | phone numbers inserted | ${s.phonesInserted} |
+| PostgreSQL alone: the same rows COPYed into an empty database in one transaction (no parsing in Node) | ${s.floorWriteSec ?? 'n/a'} s wall, ${s.floorWriteCpuSec ?? 'n/a'} s backend CPU: at most **${fmt(s.floorRowsPerSec ?? Number.NaN)} file rows/s** with today's schema |
+| reference: the raw CSV COPYed into text columns (no indexes, no validation) | ${s.rawCopySec ?? 'n/a'} s: ${fmt(s.rawCopyRowsPerSec ?? Number.NaN)} rows/s |
 <!-- last-run:end -->`;
   const page = await readFile(path, 'utf8');
   const replaced = page.replace(/<!-- last-run:start[^]*?<!-- last-run:end -->/, lastRun);

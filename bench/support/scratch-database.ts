@@ -3,6 +3,9 @@ import pg from 'pg';
 import { createDatabase, type DatabaseHandle } from '../../src/adapters/db/create-database.ts';
 import { migrateToLatest } from '../../src/adapters/db/migrate.ts';
 
+/** SQLSTATE of "terminating connection due to administrator command". */
+const ADMIN_SHUTDOWN = '57P01';
+
 /** A migrated database of its own for one benchmark run, on the local PostgreSQL. */
 export interface ScratchDatabase {
   name: string;
@@ -28,9 +31,16 @@ export async function createScratchDatabase(options: { adminUrl: string; prefix:
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(options.adminUrl);
   url.pathname = `/${name}`;
-  const handle = createDatabase({ connectionString: url.toString(), maxConnections: options.maxConnections, onPoolError: (e) => console.error(e) });
+  let closed = false;
+  const onPoolError = (e: Error): void => {
+    // DROP DATABASE ... WITH (FORCE) may still find a connection the closed pool was ending: expected.
+    if (closed && (e as { code?: unknown }).code === ADMIN_SHUTDOWN) return;
+    console.error(e);
+  };
+  const handle = createDatabase({ connectionString: url.toString(), maxConnections: options.maxConnections, onPoolError });
   const dispose = async ({ keep = false }: { keep?: boolean } = {}): Promise<void> => {
     await handle.close();
+    closed = true;
     if (keep) console.log(`kept database ${name}`);
     else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
