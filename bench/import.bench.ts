@@ -6,6 +6,8 @@
  *
  *   npm run bench:import                       # 1,000,000 rows
  *   BENCH_ROWS=200000 npm run bench:import     # smaller run
+ *   BENCH_CRLF=1 npm run bench:import          # CRLF line ends (RFC 4180, Excel)
+ *   BENCH_FLOOR=0 npm run bench:import         # skip the PostgreSQL-floor and raw-COPY measurements
  *   BENCH_ADMIN_URL=postgres://postgres@127.0.0.1:5432/postgres (default)
  */
 import { once } from 'node:events';
@@ -29,8 +31,10 @@ const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:
 const INTERNAL_DNC = '00000000-0000-0000-0000-000000000001';
 /** Keep the throw-away database (for experiments by hand); its name is printed. */
 const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
+/** BENCH_CRLF=1: the file's lines end with CRLF (RFC 4180, Excel) instead of LF. */
+const LINE_END = process.env.BENCH_CRLF === '1' ? '\r\n' : '\n';
 /** docs/benchmarks/import.md is rewritten only by a full-size run, unless BENCH_REPORT=0|1 says otherwise. */
-const WRITE_REPORT = process.env.BENCH_REPORT === undefined ? ROWS === 1_000_000 && DNC_SIZE === 1_000_000 : process.env.BENCH_REPORT === '1';
+const WRITE_REPORT = process.env.BENCH_REPORT === undefined ? ROWS === 1_000_000 && DNC_SIZE === 1_000_000 && LINE_END === '\n' : process.env.BENCH_REPORT === '1';
 
 // Deterministic PRNG (mulberry32) so every run imports the same file.
 let seed = 0x5eed;
@@ -86,7 +90,7 @@ function csvField(value: string): string {
 
 async function generateCsv(path: string, dncSample: string[]): Promise<number> {
   const out = createWriteStream(path);
-  out.write('phone,first_name,last_name,email,state,zip,timezone,phone2,plan,agent_note\n');
+  out.write(`phone,first_name,last_name,email,state,zip,timezone,phone2,plan,agent_note${LINE_END}`);
   const recent: string[] = [];
   let lines: string[] = [];
   for (let i = 1; i <= ROWS; i++) {
@@ -113,7 +117,7 @@ async function generateCsv(path: string, dncSample: string[]): Promise<number> {
     lines.push(
       [phone, first, last, `${first.toLowerCase()}.${i}@example.com`, stateCol, zip, timezone, phone2, pick(['gold', 'silver', '']), i % 97 === 0 ? 'said "call back"\nafter 5' : '']
         .map(csvField)
-        .join(',') + '\n',
+        .join(',') + LINE_END,
     );
     if (lines.length === 2000) {
       if (!out.write(lines.join(''))) await once(out, 'drain');

@@ -32,13 +32,17 @@ function reference(content: Buffer): Outcome {
 }
 
 let files = 0;
+/** Whether the last `fast` call handed over to csv-parse. */
+let handedOver = false;
 async function fast(content: Buffer): Promise<Outcome> {
   const path = join(dir, `${(files += 1)}.csv`);
   await writeFile(path, content);
   const records: string[][] = [];
   let bytes = 0;
+  handedOver = false;
   try {
-    for await (const batch of readCsvRecords(path, { maxRecordBytes: MAX, onBytes: (n) => (bytes += n) })) records.push(...batch);
+    const options = { maxRecordBytes: MAX, onBytes: (n: number) => (bytes += n), onHandOver: () => (handedOver = true) };
+    for await (const batch of readCsvRecords(path, options)) records.push(...batch);
     return { records, bytes };
   } catch (err) {
     return describeError(err);
@@ -51,7 +55,7 @@ function random(): number {
   return seed / 4294967296;
 }
 
-function randomCsv(rows: number, alphabet: readonly string[]): string {
+function randomCsv(rows: number, alphabet: readonly string[], lineEnd = '\n'): string {
   let text = '';
   for (let r = 0; r < rows; r++) {
     const fields = 1 + Math.floor(random() * 4);
@@ -62,7 +66,7 @@ function randomCsv(rows: number, alphabet: readonly string[]): string {
       for (let i = 0; i < length; i++) cell += alphabet[Math.floor(random() * alphabet.length)] ?? '';
       cells.push(random() < 0.3 ? `"${cell.replace(/"/g, '""')}"` : cell);
     }
-    text += cells.join(',') + (random() < 0.05 ? '\n\n' : '\n');
+    text += cells.join(',') + (random() < 0.05 ? lineEnd + lineEnd : lineEnd);
   }
   return text;
 }
@@ -79,6 +83,13 @@ describe('readCsvRecords: the same records and errors as csv-parse', () => {
     ['a BOM', '\uFEFFphone\n1\n'],
     ['CRLF', 'phone,name\r\n1,Ann\r\n2,"B\r\nob"\r\n'],
     ['CRLF after LF lines', 'phone\n1\r\n2\n'],
+    ['LF after CRLF lines', 'phone\r\n1\n2\r\n'],
+    ['a lone CR in a CRLF file', 'phone,name\r\n1,A\rnn\r\n2,x\r\n'],
+    ['empty lines and a final line without CRLF', '\r\n\r\nphone\r\n\r\n1\r\n2'],
+    ['a CRLF file ending in a lone CR', 'phone\r\n1\r\n2\r'],
+    ['quoted CR, LF and CRLF in a CRLF file', 'a,b\r\n"x\ry","l\nm"\r\n"p\r\nq",z\r\n'],
+    ['a quoted header in a CRLF file', '"phone","name"\r\n1,Ann\r\n'],
+    ['a closing quote then a lone LF in a CRLF file', 'a,b\r\n"x",y\r\n"z"\n1,2\r\n'],
     ['a stray quote', 'a,b\n1,"Bo"b\n2,x\n'],
     ['a quote inside a field', 'a,b\n1,Bo"b\n'],
     ['an unclosed quote', 'a,b\n1,"Bob\n2,x\n'],
@@ -100,11 +111,38 @@ describe('readCsvRecords: the same records and errors as csv-parse', () => {
     }
   });
 
-  it('large files across read blocks: multi-byte characters and quoted newlines split between blocks, late errors', async () => {
+  it('random CRLF files (RFC 4180, Excel), with and without stray CR and LF', async () => {
+    for (let i = 0; i < 300; i++) {
+      const alphabet = i % 3 === 0 ? ['a', ',', '"', '\n', '\r', ' ', 'é'] : ['a', 'b', ',', ' ', 'é', '😀'];
+      const content = Buffer.from(randomCsv(1 + Math.floor(random() * 20), alphabet, '\r\n'));
+      expect(await fast(content), JSON.stringify(content.toString())).toEqual(reference(content));
+    }
+  });
+
+  it('reads a clean CRLF file itself, without handing over to csv-parse', async () => {
+    const content = Buffer.from(randomCsv(8_000, ['a', 'b', ',', ' ', 'é', '😀', '\r\n'], '\r\n'));
+    expect(await fast(content)).toEqual(reference(content));
+    expect(handedOver).toBe(false);
+    const stray = Buffer.concat([content, Buffer.from('1,lone\rcr\r\n')]);
+    expect(await fast(stray)).toEqual(reference(stray));
+    expect(handedOver).toBe(true);
+  });
+
+  describe('large files across read blocks: multi-byte characters and quoted newlines split between blocks, late errors', () => {
     const body = randomCsv(60_000, ['a', 'b', ',', ' ', 'é', '\n', '😀']);
-    for (const content of [body, `${body}x,"unclosed\n`, `${body}x,"ok"y\n${body.slice(0, 1000)}`, `${body}1\r\n2\r\n`]) {
+    const crlfBody = randomCsv(15_000, ['a', 'b', ',', ' ', 'é', '😀', '\r\n'], '\r\n');
+    const cases: [string, string][] = [
+      ['LF', body],
+      ['LF, unclosed quote at the end', `${body}x,"unclosed\n`],
+      ['LF, characters after a closing quote', `${body}x,"ok"y\n${body.slice(0, 1000)}`],
+      ['LF, then CRLF lines', `${body}1\r\n2\r\n`],
+      ['CRLF', crlfBody],
+      ['CRLF, unclosed quote at the end', `${crlfBody}x,"unclosed\r\n`],
+      ['CRLF, then a lone LF', `${crlfBody}1\n2\r\n`],
+    ];
+    it.each(cases)('%s', async (_name, content) => {
       const buffer = Buffer.from(content);
       expect(await fast(buffer)).toEqual(reference(buffer));
-    }
+    });
   });
 });
