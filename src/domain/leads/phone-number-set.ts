@@ -35,7 +35,30 @@ export class PhoneNumberSet {
 
   has(e164: string): boolean {
     const key = packE164(e164);
-    if (key === 0) return this.#other.has(e164);
+    return key === 0 ? this.#other.has(e164) : this.hasKey(key);
+  }
+
+  /**
+   * The number as the set keeps it: the digits of `+<1-15 digits>` as a double, or 0 for anything
+   * else. With {@link addKey} and {@link hasKey} a caller that keeps numbers as keys (no string
+   * each) asks the same questions as with the strings.
+   */
+  static key(e164: string): number {
+    return packE164(e164);
+  }
+
+  /** {@link add} of a non-zero {@link PhoneNumberSet.key}. */
+  addKey(key: number): boolean {
+    if (!(key > 0)) throw new RangeError(`${key} is not a phone number key`);
+    if (!this.#insert(key)) return false;
+    this.#packed += 1;
+    if (this.#packed > this.#slots.length * MAX_LOAD) this.#grow();
+    return true;
+  }
+
+  /** {@link has} of a non-zero {@link PhoneNumberSet.key}. */
+  hasKey(key: number): boolean {
+    if (key === 0) return false; // the empty slot
     const slots = this.#slots;
     for (let i = slotOf(key) & this.#mask; ; i = (i + 1) & this.#mask) {
       const at = slots[i];
@@ -52,10 +75,7 @@ export class PhoneNumberSet {
       this.#other.add(e164);
       return true;
     }
-    if (!this.#insert(key)) return false;
-    this.#packed += 1;
-    if (this.#packed > this.#slots.length * MAX_LOAD) this.#grow();
-    return true;
+    return this.addKey(key);
   }
 
   /** Adds every line of `text` (newline-separated numbers), without a string per number. */

@@ -31,6 +31,21 @@ describe('PhoneNumberSet', () => {
     expect(set.has('+12125550100')).toBe(true);
   });
 
+  it('answers by key as by string, and refuses the empty-slot key', () => {
+    const set = new PhoneNumberSet();
+    const key = PhoneNumberSet.key('+12125550100');
+    expect(key).toBe(12125550100);
+    expect(PhoneNumberSet.key('+0123')).toBe(0);
+    expect(PhoneNumberSet.key('n/a')).toBe(0);
+    expect(set.addKey(key)).toBe(true);
+    expect(set.add('+12125550100')).toBe(false);
+    expect(set.hasKey(key)).toBe(true);
+    expect(set.hasKey(12125550101)).toBe(false);
+    expect(set.hasKey(0)).toBe(false);
+    expect(() => set.addKey(0)).toThrow(RangeError);
+    expect(set.size).toBe(1);
+  });
+
   it('adds newline-separated lines without splitting them first', () => {
     const set = new PhoneNumberSet();
     set.addLines('+12125550100\n+442079460958\n\nnot a number\n+12125550100');

@@ -5,6 +5,7 @@ import { PacerError, type FieldIssue } from '../../../domain/pacer-error.ts';
 import type { ParsedLead } from '../../../domain/leads/lead-record-parser.ts';
 import { PhoneNumberSet } from '../../../domain/leads/phone-number-set.ts';
 import { CopyBuffer } from '../../import/copy-buffer.ts';
+import { LeadChunk, MAX_PHONES_PER_LEAD } from '../../import/lead-chunk.ts';
 import { MAX_STORED_ISSUES } from './import-repository.ts';
 
 /** What one committed import wrote. */
@@ -59,8 +60,7 @@ function customJson(custom: Readonly<Record<string, string>>): string {
   return '{}';
 }
 
-/** COPY pieces: `\t<position>` of a number (at most 3 a lead), the flag ending a number's line and a lead's status columns. */
-const POSITION = [Buffer.from('\t1'), Buffer.from('\t2'), Buffer.from('\t3')];
+/** COPY pieces: the flag ending a number's line and a lead's status columns. */
 const FLAG_TRUE = Buffer.from('\tt\n');
 const FLAG_FALSE = Buffer.from('\tf\n');
 const STATUS_DNC = Buffer.from('\tdnc\tt\n');
@@ -70,22 +70,16 @@ const STATUS_NEW = Buffer.from('\tnew\tf\n');
 /** Chunks being written at once: one in PostgreSQL's hands, the next queued behind it. */
 const MAX_CHUNKS_IN_FLIGHT = 2;
 
-/** A chunk's bytes: its leads' columns as they were added (see BufferedLead), then its COPY data. */
+/** A chunk's leads as they were added, its COPY data, and which of its numbers are new (per slot). */
 interface ChunkBuffers {
-  text: CopyBuffer;
+  chunk: LeadChunk;
   leads: CopyBuffer;
   phones: CopyBuffer;
+  fresh: Uint8Array;
 }
 
-function newChunkBuffers(): ChunkBuffers {
-  return { text: new CopyBuffer(1024 * 1024), leads: new CopyBuffer(1024 * 1024), phones: new CopyBuffer(256 * 1024) };
-}
-
-/** A lead waiting for its chunk: its numbers, and where its `leads` COPY columns from source_row to custom are. */
-interface BufferedLead {
-  phones: readonly string[];
-  start: number;
-  end: number;
+function newChunkBuffers(chunkRows: number): ChunkBuffers {
+  return { chunk: new LeadChunk(chunkRows), leads: new CopyBuffer(1024 * 1024), phones: new CopyBuffer(256 * 1024), fresh: new Uint8Array(chunkRows * MAX_PHONES_PER_LEAD) };
 }
 
 /** Numbers read into memory up front, unless there were more than the preload limit. */
@@ -134,9 +128,8 @@ export class ImportLeadWriter {
   /** The campaign's numbers were too many to preload: learnExistingNumbers must run first. */
   #mustLearn: boolean;
   readonly #dnc: DncSource;
-  #chunk: BufferedLead[] = [];
   /** The buffers of the chunk being filled; those of written chunks wait in #spare for reuse. */
-  #buffers: ChunkBuffers = newChunkBuffers();
+  #buffers: ChunkBuffers;
   readonly #spare: ChunkBuffers[] = [];
   /** Chunks sent to PostgreSQL and not yet written, oldest first. */
   readonly #inflight: Promise<void>[] = [];
@@ -148,6 +141,7 @@ export class ImportLeadWriter {
     this.#client = client;
     this.#target = target;
     this.#chunkRows = setup.chunkRows;
+    this.#buffers = newChunkBuffers(setup.chunkRows);
     this.#leadIdSequence = setup.leadIdSequence;
     this.#taken = setup.taken.known;
     this.#mustLearn = !setup.taken.complete;
@@ -228,11 +222,11 @@ export class ImportLeadWriter {
       `${copyText(lead.zip)}\t${copyText(lead.timezone)}\t${lead.timezoneSource}\t${copyText(textArray(lead.timezoneCandidates))}\t${copyText(customJson(lead.custom))}`;
     // Copied out as bytes at once: a string kept until the write would keep the pieces it was
     // built from alive, and with them the whole blocks of the file they were sliced from.
-    const text = this.#buffers.text;
-    const start = text.length;
-    text.write(rest);
-    this.#chunk.push({ phones: lead.phones, start, end: text.length });
-    return this.#chunk.length >= this.#chunkRows;
+    const { chunk } = this.#buffers;
+    const start = chunk.text.length;
+    chunk.text.write(rest);
+    chunk.push(start, lead.phones);
+    return chunk.full;
   }
 
   /**
@@ -244,14 +238,12 @@ export class ImportLeadWriter {
   async flush(): Promise<void> {
     while (this.#inflight.length >= MAX_CHUNKS_IN_FLIGHT) await this.#inflight.shift();
     this.#rethrow();
-    if (this.#chunk.length === 0) return;
-    const chunk = this.#chunk;
     const buffers = this.#buffers;
-    this.#chunk = [];
-    this.#buffers = this.#spare.pop() ?? newChunkBuffers();
-    this.#buffers.text.clear();
+    if (buffers.chunk.size === 0) return;
+    this.#buffers = this.#spare.pop() ?? newChunkBuffers(this.#chunkRows);
+    this.#buffers.chunk.clear();
     this.#inflight.push(
-      this.#write(chunk, buffers).then(
+      this.#write(buffers).then(
         () => {
           this.#spare.push(buffers);
         },
@@ -306,66 +298,78 @@ export class ImportLeadWriter {
     throw error;
   }
 
-  async #write(chunk: readonly BufferedLead[], buffers: ChunkBuffers): Promise<void> {
+  async #write(buffers: ChunkBuffers): Promise<void> {
+    const { chunk, fresh } = buffers;
     const taken = this.#taken;
-    const dncKnown = this.#dnc.known;
-    const accepted: BufferedLead[] = [];
-    const fresh: string[][] = [];
-    const freshNumbers: string[] = [];
-    for (const lead of chunk) {
-      let numbers: string[] | undefined;
-      for (const e164 of lead.phones) {
-        if (!taken.add(e164)) continue;
-        (numbers ??= []).push(e164);
-        freshNumbers.push(e164);
+    // Dedupe first, synchronously: chunks are deduped in the order they were flushed.
+    let accepted = 0;
+    const freshNumbers: string[] | undefined = this.#dnc.probe === undefined ? undefined : [];
+    for (let n = 0; n < chunk.size; n++) {
+      let any = 0;
+      for (let k = 0; k < chunk.phoneCount(n); k++) {
+        const key = chunk.phoneKey(n, k);
+        const isNew = key === 0 ? taken.add(chunk.phone(n, k)) : taken.addKey(key);
+        fresh[n * MAX_PHONES_PER_LEAD + k] = isNew ? 1 : 0;
+        if (!isNew) continue;
+        any += 1;
+        freshNumbers?.push(chunk.phone(n, k));
       }
-      if (numbers === undefined) {
-        this.#counts.rowsDuplicate += 1;
-        continue;
-      }
-      accepted.push(lead);
-      fresh.push(numbers);
+      if (any === 0) this.#counts.rowsDuplicate += 1;
+      else accepted += 1;
     }
-    if (accepted.length === 0) return;
-    const onDnc = this.#dnc.probe === undefined ? dncKnown : new Set(await this.#dnc.probe(freshNumbers));
-    const ids = await this.#reserveLeadIds(accepted.length);
+    if (accepted === 0) return;
+    let onDnc = this.#dnc.known;
+    if (this.#dnc.probe !== undefined && freshNumbers !== undefined) {
+      onDnc = new PhoneNumberSet(freshNumbers.length);
+      for (const e164 of await this.#dnc.probe(freshNumbers)) onDnc.add(e164);
+    }
+    const ids = await this.#reserveLeadIds(accepted);
     const { campaignId, leadListId } = this.#target;
     const fixed = Buffer.from(`\t${campaignId}\t${leadListId}\t`);
-    const phoneFixed = Buffer.from(`\t${campaignId}\t`);
+    const phoneFixed = [1, 2, 3].map((position) => Buffer.from(`\t${position}\t${campaignId}\t`));
     // COPY data goes straight into buffers, one line at a time: no long-lived string ropes on the heap.
-    const text = buffers.text.bytes();
+    const text = chunk.text.bytes();
     const leadLines = buffers.leads;
     const phoneLines = buffers.phones;
     leadLines.clear();
     phoneLines.clear();
-    for (let n = 0; n < accepted.length; n++) {
-      const id = ids[n];
-      if (id === undefined) throw new PacerError('INTERNAL', 'ran out of reserved lead ids');
-      const numbers = fresh[n] ?? [];
-      let anyDnc = false;
-      let allDnc = true;
-      for (let i = 0; i < numbers.length; i++) {
-        const e164 = numbers[i];
-        const flagged = e164 !== undefined && onDnc.has(e164);
-        if (flagged) anyDnc = true;
-        else allDnc = false;
-        const position = POSITION[i];
+    let next = 0;
+    for (let n = 0; n < chunk.size; n++) {
+      let written = 0;
+      let flaggedCount = 0;
+      let id = 0;
+      for (let k = 0; k < chunk.phoneCount(n); k++) {
+        if (fresh[n * MAX_PHONES_PER_LEAD + k] === 0) continue;
+        if (written === 0) {
+          const reserved = ids[next];
+          if (reserved === undefined) throw new PacerError('INTERNAL', 'ran out of reserved lead ids');
+          id = reserved;
+          next += 1;
+        }
+        const key = chunk.phoneKey(n, k);
+        const flagged = key === 0 ? onDnc.has(chunk.phone(n, k)) : onDnc.hasKey(key);
+        if (flagged) flaggedCount += 1;
+        // Positions are renumbered 1.. over the lead's new numbers, in column order.
+        const position = phoneFixed[written];
         if (position === undefined) throw new PacerError('INTERNAL', 'a lead with more than 3 numbers');
         phoneLines.integer(id);
         phoneLines.raw(position);
-        phoneLines.raw(phoneFixed);
-        phoneLines.ascii(e164 ?? '');
+        if (key === 0) phoneLines.ascii(chunk.phone(n, k));
+        else {
+          phoneLines.ascii('+');
+          phoneLines.integer(key);
+        }
         phoneLines.raw(flagged ? FLAG_TRUE : FLAG_FALSE);
+        written += 1;
       }
+      if (written === 0) continue;
       this.#counts.rowsAccepted += 1;
-      if (anyDnc) this.#counts.rowsDnc += 1;
-      this.#counts.phonesInserted += numbers.length;
-      const lead = accepted[n];
+      if (flaggedCount > 0) this.#counts.rowsDnc += 1;
+      this.#counts.phonesInserted += written;
       leadLines.integer(id);
       leadLines.raw(fixed);
-      if (lead !== undefined) leadLines.raw(text, lead.start, lead.end);
-      // Every accepted lead has a number: all flagged implies some flagged.
-      leadLines.raw(allDnc ? STATUS_DNC : anyDnc ? STATUS_NEW_FLAGGED : STATUS_NEW);
+      leadLines.raw(text, chunk.start(n), chunk.end(n));
+      leadLines.raw(flaggedCount === written ? STATUS_DNC : flaggedCount > 0 ? STATUS_NEW_FLAGGED : STATUS_NEW);
     }
     await this.#copy(
       'COPY leads (id, campaign_id, lead_list_id, source_row, first_name, last_name, email, state, zip, timezone, timezone_source, timezone_candidates, custom, status, dnc_flagged) FROM STDIN',
