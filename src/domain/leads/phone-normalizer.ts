@@ -47,7 +47,7 @@ export function createPhoneNormalizer(defaultRegion: CountryCode): PhoneNormaliz
       }
       return answer;
     }
-    const e164 = `+1${national}`;
+    const e164 = plainE164(raw, national);
     const prefix = Math.floor(national / 10_000);
     if (SUFFIX_DEPENDENT.has(prefix)) return normalizePhoneNumber(e164, defaultRegion);
     let verdict = verdicts.get(prefix);
@@ -58,6 +58,14 @@ export function createPhoneNormalizer(defaultRegion: CountryCode): PhoneNormaliz
     }
     return verdict.ok ? { ok: true, e164, country: verdict.country } : verdict;
   };
+}
+
+/** The E.164 text of a plain NANP number: the input itself, or one concatenation, when it holds nothing but digits. */
+function plainE164(raw: string, national: number): string {
+  // 10 characters holding 10 digits, or 12 starting with '+' and holding 11 digits: nothing else.
+  if (raw.length === 10) return `+1${raw}`;
+  if (raw.length === 12 && raw.charCodeAt(0) === PLUS) return raw;
+  return `+1${national}`;
 }
 
 const SUFFIX_DEPENDENT: ReadonlySet<number> = new Set([...NANP_SUFFIX_DEPENDENT_PREFIXES].map(Number));
