@@ -6,6 +6,8 @@ import type { ParsedLead } from '../../../domain/leads/lead-record-parser.ts';
 import { PhoneNumberSet } from '../../../domain/leads/phone-number-set.ts';
 import { CopyBuffer } from '../../import/copy-buffer.ts';
 import { LeadChunk, MAX_PHONES_PER_LEAD } from '../../import/lead-chunk.ts';
+import { copyText, leadColumnsText } from '../../import/lead-copy-text.ts';
+import { lockCampaignNumbers } from './campaign-numbers-lock.ts';
 import { MAX_STORED_ISSUES } from './import-repository.ts';
 
 /** What one committed import wrote. */
@@ -40,26 +42,6 @@ const DEFAULT_CHUNK_ROWS = 5_000;
  * into memory once and checked there (~16 bytes a number); larger sets are probed per chunk.
  */
 const DEFAULT_PRELOAD_LIMIT = 4_000_000;
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-
-/** COPY text format: backslash, tab, newline and CR are escaped; null is \N. */
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
-/** A Postgres array literal of strings (zone names). */
-function textArray(values: readonly string[] | null): string | null {
-  return values === null ? null : `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
-
-/** The JSON text of a lead's custom fields; `{}` without building anything for the common empty case. */
-function customJson(custom: Readonly<Record<string, string>>): string {
-  for (const _ in custom) return JSON.stringify(custom);
-  return '{}';
-}
-
 /** COPY pieces: the flag ending a number's line and a lead's status columns. */
 const FLAG_TRUE = Buffer.from('\tt\n');
 const FLAG_FALSE = Buffer.from('\tf\n');
@@ -197,7 +179,7 @@ export class ImportLeadWriter {
     await c.query('CREATE TEMPORARY TABLE pacer_import_numbers (e164 text NOT NULL) ON COMMIT DROP');
     const lines = new CopyBuffer(1024 * 1024);
     for (const e164 of fileNumbers.values()) {
-      lines.ascii(e164.replace(/[\\\t\n\r]/g, ' '));
+      lines.write(copyText(e164));
       lines.raw(NEWLINE);
     }
     await this.#copy('COPY pacer_import_numbers (e164) FROM STDIN', lines.bytes());
@@ -217,9 +199,7 @@ export class ImportLeadWriter {
   add(lead: ParsedLead): boolean {
     if (this.#mustLearn) throw new PacerError('INTERNAL', 'learnExistingNumbers must run before the first lead is added');
     // Encoded now, so the parsed lead is garbage at once (young) instead of living until the write.
-    const rest =
-      `${lead.sourceRow}\t${copyText(lead.firstName)}\t${copyText(lead.lastName)}\t${copyText(lead.email)}\t${copyText(lead.state)}\t` +
-      `${copyText(lead.zip)}\t${copyText(lead.timezone)}\t${lead.timezoneSource}\t${copyText(textArray(lead.timezoneCandidates))}\t${copyText(customJson(lead.custom))}`;
+    const rest = leadColumnsText(lead);
     // Copied out as bytes at once: a string kept until the write would keep the pieces it was
     // built from alive, and with them the whole blocks of the file they were sliced from.
     const { chunk } = this.#buffers;
@@ -404,14 +384,6 @@ export class ImportLeadWriter {
   }
 }
 
-/**
- * Takes the lock every writer of a campaign's `lead_phones` holds until its transaction ends: with
- * no unique index on (campaign_id, e164) (ADR 0005) it is what keeps a number from entering a
- * campaign twice. Must be called inside a transaction.
- */
-export async function lockCampaignNumbers(client: pg.ClientBase, campaignId: string): Promise<void> {
-  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('pacer.lead-import:' || $1, 0))`, [campaignId]);
-}
 
 const NEWLINE = Buffer.from('\n');
 
