@@ -112,8 +112,7 @@ type FilePass =
   | { onLead(lead: ParsedLead): void };
 
 async function readFile(path: string, spec: { id: string; mapping: Parameters<typeof layoutLeadColumns>[1]; region: CountryCode }, deps: LeadImportJobDeps, pass: FilePass): Promise<{ rowsRejected: number }> {
-  const writing = 'writer' in pass ? pass : undefined;
-  const progress = writing?.progress ?? { bytesRead: 0, rowsTotal: 0 };
+  const progress = 'writer' in pass ? pass.progress : { bytesRead: 0, rowsTotal: 0 };
   const maxRecordBytes = deps.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const intervalMs = deps.progressIntervalMs ?? 1000;
   try {
@@ -138,16 +137,16 @@ async function readFile(path: string, spec: { id: string; mapping: Parameters<ty
         }
         row += 1;
         const result = parseRecord(record, row);
-        if (writing === undefined) {
-          if (result.ok && 'onLead' in pass) pass.onLead(result.lead);
+        if (!('writer' in pass)) {
+          if (result.ok) pass.onLead(result.lead);
           continue;
         }
         if (result.ok) {
-          if (writing.writer.add(result.lead)) await writing.writer.flush();
+          if (pass.writer.add(result.lead)) await pass.writer.flush();
         } else {
           rowsRejected += 1;
         }
-        for (const issue of result.issues) if (writing.issues.length < MAX_STORED_ISSUES) writing.issues.push(detached(issue));
+        for (const issue of result.issues) if (pass.issues.length < MAX_STORED_ISSUES) pass.issues.push(detached(issue));
         if (row % PROGRESS_CHECK_ROWS === 0) {
           const nowMs = Date.now();
           if (nowMs - lastReportMs >= intervalMs) {

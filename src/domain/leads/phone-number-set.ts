@@ -87,10 +87,7 @@ export class PhoneNumberSet {
       if (end > start) {
         const key = packRange(text, start, end);
         if (key === 0) this.add(text.slice(start, end));
-        else if (this.#insert(key)) {
-          this.#packed += 1;
-          if (this.#packed > this.#slots.length * MAX_LOAD) this.#grow();
-        }
+        else this.addKey(key);
       }
       start = end + 1;
     }

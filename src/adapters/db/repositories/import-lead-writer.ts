@@ -118,6 +118,9 @@ export class ImportLeadWriter {
   #failure: { error: unknown } | undefined;
   #done = false;
   readonly #counts: ImportCommitCounts = { rowsAccepted: 0, rowsDuplicate: 0, rowsDnc: 0, phonesInserted: 0 };
+  /** COPY bytes every line of the import repeats: `\t<campaign>\t<lead list>\t` after a lead's id, `\t<position>\t<campaign>\t` after a number's lead id. */
+  readonly #leadColumns: Buffer;
+  readonly #phoneColumns: readonly Buffer[];
 
   private constructor(client: pg.PoolClient, target: ImportTarget, setup: { chunkRows: number; leadIdSequence: string; taken: Preloaded; dnc: DncSource }) {
     this.#client = client;
@@ -128,6 +131,8 @@ export class ImportLeadWriter {
     this.#taken = setup.taken.known;
     this.#mustLearn = !setup.taken.complete;
     this.#dnc = setup.dnc;
+    this.#leadColumns = Buffer.from(`\t${target.campaignId}\t${target.leadListId}\t`);
+    this.#phoneColumns = Array.from({ length: MAX_PHONES_PER_LEAD }, (_, k) => Buffer.from(`\t${k + 1}\t${target.campaignId}\t`));
   }
 
   static async open(pool: pg.Pool, target: ImportTarget, options: { chunkRows?: number; preloadLimit?: number } = {}): Promise<ImportLeadWriter> {
@@ -304,9 +309,8 @@ export class ImportLeadWriter {
       for (const e164 of await this.#dnc.probe(freshNumbers)) onDnc.add(e164);
     }
     const ids = await this.#reserveLeadIds(accepted);
-    const { campaignId, leadListId } = this.#target;
-    const fixed = Buffer.from(`\t${campaignId}\t${leadListId}\t`);
-    const phoneFixed = [1, 2, 3].map((position) => Buffer.from(`\t${position}\t${campaignId}\t`));
+    const fixed = this.#leadColumns;
+    const phoneFixed = this.#phoneColumns;
     // COPY data goes straight into buffers, one line at a time: no long-lived string ropes on the heap.
     const text = chunk.text.bytes();
     const leadLines = buffers.leads;
