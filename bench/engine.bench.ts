@@ -30,6 +30,7 @@ import { isInsideCallingHours } from '../src/domain/compliance/calling-window.ts
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../src/domain/ports/metrics.ts';
 import { DialerRuntime, type RuntimeEvents } from '../src/runtime/dialer-runtime.ts';
 import { SimAgents } from '../src/runtime/sim-agents.ts';
+import { cpuSecFromStat } from './support/proc-stat.ts';
 import { createScratchDatabase } from './support/scratch-database.ts';
 
 const env = process.env;
@@ -59,8 +60,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 /** CPU seconds (user + system) used so far by the given processes (our database's backends). */
 function cpuSecOf(pids: readonly number[]): number {
-  const ticksPerSec = 100;
-  let ticks = 0;
+  let sec = 0;
   for (const pid of pids) {
     let stat: string;
     try {
@@ -69,10 +69,9 @@ function cpuSecOf(pids: readonly number[]): number {
       // The backend exited: its CPU can no longer be read, so the figure is a lower bound.
       continue;
     }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
+    sec += cpuSecFromStat(stat);
   }
-  return ticks / ticksPerSec;
+  return sec;
 }
 
 /** Runtime metrics kept in memory for percentiles (the service exports the same through prom-client). */

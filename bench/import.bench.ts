@@ -23,6 +23,7 @@ import { ImportRepository } from '../src/adapters/db/repositories/import-reposit
 import { runLeadImport } from '../src/adapters/import/lead-import-job.ts';
 import { createPackagedTimeZoneLookups } from '../src/adapters/import/packaged-time-zone-lookups.ts';
 import { measureImportFloor } from './support/import-floor.ts';
+import { cpuSecFromStat } from './support/proc-stat.ts';
 import { createScratchDatabase } from './support/scratch-database.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -175,12 +176,10 @@ async function copyLines(client: pg.PoolClient, statement: string, lines: () => 
 /** CPU seconds used so far by this database's PostgreSQL backends (read from /proc: local server only). */
 async function pgBackendCpuSec(pool: pg.Pool): Promise<Map<number, number>> {
   const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
-  const ticksPerSec = 100;
   const out = new Map<number, number>();
   for (const { pid } of rows) {
     try {
-      const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSec);
+      out.set(pid, cpuSecFromStat(await readFile(`/proc/${pid}/stat`, 'utf8')));
     } catch {
       // Not a local server (or the backend just exited): the figure is reported as unavailable.
       out.set(pid, Number.NaN);
@@ -200,9 +199,9 @@ async function nodeThreadCpuSec(): Promise<Map<'main' | 'other', number>> {
   const out = new Map<'main' | 'other', number>([['main', 0], ['other', 0]]);
   for (const tid of await readdir('/proc/self/task')) {
     try {
-      const fields = (await readFile(`/proc/self/task/${tid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+      const sec = cpuSecFromStat(await readFile(`/proc/self/task/${tid}/stat`, 'utf8'));
       const role = Number(tid) === process.pid ? 'main' : 'other';
-      out.set(role, (out.get(role) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      out.set(role, (out.get(role) ?? 0) + sec);
     } catch {
       // The thread ended between listing and reading.
     }

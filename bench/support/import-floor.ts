@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { cpuSecFromStat } from './proc-stat.ts';
 
 /** What PostgreSQL alone needs for an import's rows, and for the file itself as raw text. */
 export interface ImportFloor {
@@ -77,8 +78,7 @@ export async function measureImportFloor(source: pg.Pool, target: pg.Pool, input
 async function backendCpuSec(client: pg.PoolClient): Promise<number> {
   const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   try {
-    const fields = (await readFile(`/proc/${rows[0]?.pid ?? 0}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return cpuSecFromStat(await readFile(`/proc/${rows[0]?.pid ?? 0}/stat`, 'utf8'));
   } catch {
     return Number.NaN; // not a local server
   }
