@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDialerTestApp, type DialerTestApp } from './support/dialer-test-app.ts';
+import { createDialerTestApp, IN_CALLING_HOURS_MS as START_MS, jsonBody as body, type DialerTestApp } from './support/dialer-test-app.ts';
 
-/** 2026-07-01 15:00 UTC: 11:00 in New York, inside calling hours. */
-const START_MS = Date.UTC(2026, 6, 1, 15, 0);
 let t: DialerTestApp;
 beforeAll(async () => {
   t = await createDialerTestApp({ startMs: START_MS });
 });
 afterAll(() => t.close());
-
-const body = (res: { body: string }): Record<string, unknown> => JSON.parse(res.body) as Record<string, unknown>;
 
 async function campaign(input: { leads: number; agents: number }): Promise<{ campaignId: string; agentIds: string[] }> {
   const res = await t.call('POST', '/v1/campaigns', { json: { name: `stats-${randomUUID().slice(0, 8)}`, dialMode: 'progressive', callerId: '+12125550100' } });

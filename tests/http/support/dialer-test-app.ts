@@ -16,6 +16,12 @@ import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts'
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
 
+/** 2026-07-01 15:00 UTC: 11:00 in New York, inside calling hours. */
+export const IN_CALLING_HOURS_MS = Date.UTC(2026, 6, 1, 15, 0);
+
+/** The JSON object of an `app.inject()` response. */
+export const jsonBody = (res: { body: string }): Record<string, unknown> => JSON.parse(res.body) as Record<string, unknown>;
+
 export interface DialerTestApp {
   app: FastifyInstance;
   services: Services;
