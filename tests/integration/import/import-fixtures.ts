@@ -61,11 +61,17 @@ export async function attachDncList(f: ImportFixture, campaignId: string, number
 }
 
 let counter = 0;
-/** A valid, test-unique NANP number as 10 national digits (area codes 212/312/415/713...). */
+/** Where this test process starts in the exchange + line number space (files run in parallel). */
+const OFFSET = Math.floor(Math.random() * 8_000_000);
+/**
+ * A valid NANP number as 10 national digits (area codes 212/312/415/713/305/206), never the same
+ * twice in one test process: the 7 digits after the area code step by 7919, which is coprime to
+ * 8,000,000, so they repeat only after 8,000,000 numbers per area code.
+ */
 export function uniqueNational(): string {
   counter += 1;
   const npa = ['212', '312', '415', '713', '305', '206'][counter % 6] ?? '212';
-  const rest = (Math.floor(Math.random() * 8_000_000) + 2_000_000 + counter * 7919) % 8_000_000 + 2_000_000;
+  const rest = 2_000_000 + ((OFFSET + Math.floor(counter / 6) * 7919) % 8_000_000);
   return `${npa}${rest}`;
 }
 

@@ -112,6 +112,27 @@ describe('lead import job (real PostgreSQL)', () => {
     expect(phones.filter((p) => p.dnc_flagged).map((p) => p.e164).sort()).toEqual([`+1${a}`, `+1${c}`, `+1${d}`].sort());
   });
 
+  it('dedupes and flags chunk after chunk in file order, also the chunks parsed before the campaign and DNC numbers arrived', async () => {
+    const campaignId = await createCampaign(f);
+    const numbers = Array.from({ length: 12 }, () => uniqueNational());
+    const n = (i: number): string => numbers[i] ?? '';
+    await importCsv(f, campaignId, `phone\n${n(0)}\n${n(1)}\n`);
+    await attachDncList(f, campaignId, [`+1${n(2)}`, `+1${n(5)}`]);
+    // Chunks of two rows: the whole file is parsed (and its chunks flushed) in one go, while the
+    // campaign's and the DNC list's numbers are still being read.
+    const rows = [n(0), n(2), n(3), n(4), n(3), n(5), n(6), n(1), n(7), n(6), n(8), n(9)];
+    const ids = await queueImport(f, campaignId, `phone,first_name\n${rows.map((p, i) => `${p},r${i + 1}`).join('\n')}\n`);
+    const outcome = await runLeadImport(ids.importId, { ...f.deps, chunkRows: 2 });
+    expect(outcome).toMatchObject({ status: 'completed', counts: { rowsAccepted: 8, rowsDuplicate: 4, rowsDnc: 2 } });
+    const leads = await leadsOf(f, ids.leadListId);
+    expect(leads.map((l) => [l.first_name, l.status])).toEqual([
+      ['r2', 'dnc'], ['r3', 'new'], ['r4', 'new'], ['r6', 'dnc'], ['r7', 'new'], ['r9', 'new'], ['r11', 'new'], ['r12', 'new'],
+    ]);
+    // Lead ids follow the file, so the hopper dials the list in file order.
+    const leadIds = leads.map((l) => Number(l.id));
+    expect(leadIds).toEqual([...leadIds].sort((x, y) => x - y));
+  });
+
   it('marks a lead partly on DNC as flagged but still dialable', async () => {
     const campaignId = await createCampaign(f);
     const [a, b] = [uniqueNational(), uniqueNational()];

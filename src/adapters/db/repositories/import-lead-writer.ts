@@ -5,9 +5,13 @@ import { PacerError, type FieldIssue } from '../../../domain/pacer-error.ts';
 import type { ParsedLead } from '../../../domain/leads/lead-record-parser.ts';
 import { PhoneNumberSet } from '../../../domain/leads/phone-number-set.ts';
 import { CopyBuffer } from '../../import/copy-buffer.ts';
-import { LeadChunk, MAX_PHONES_PER_LEAD } from '../../import/lead-chunk.ts';
+import { MAX_PHONES_PER_LEAD } from '../../import/lead-chunk.ts';
 import { copyText, leadColumnsText } from '../../import/lead-copy-text.ts';
 import { lockCampaignNumbers } from './campaign-numbers-lock.ts';
+import { SerialConnection } from '../serial-connection.ts';
+import { dedupeChunk, encodeChunk, newChunkBuffers, type ChunkBuffers } from './import-chunk-lines.ts';
+import { LeadIdPool } from './lead-id-pool.ts';
+import { preloadNumbers, type PreloadedNumbers } from './preloaded-numbers.ts';
 import { MAX_STORED_ISSUES } from './import-repository.ts';
 
 /** What one committed import wrote. */
@@ -35,44 +39,28 @@ export interface ImportTotals {
   issues: readonly FieldIssue[];
 }
 
-/** Rows per round trip; each chunk is one id query and two COPY statements. */
-const DEFAULT_CHUNK_ROWS = 5_000;
+/**
+ * Rows per write: two COPY statements. Fewer, larger statements leave PostgreSQL idle less often
+ * between one statement and the next (alternating benchmarks: 20,000 against 5,000, docs/benchmarks/import.md).
+ */
+const DEFAULT_CHUNK_ROWS = 20_000;
 /**
  * Up to this many numbers (the campaign's existing ones, or the applicable DNC lists) are read
  * into memory once and checked there (~16 bytes a number); larger sets are probed per chunk.
  */
 const DEFAULT_PRELOAD_LIMIT = 4_000_000;
-/** COPY pieces: the flag ending a number's line and a lead's status columns. */
-const FLAG_TRUE = Buffer.from('\tt\n');
-const FLAG_FALSE = Buffer.from('\tf\n');
-const STATUS_DNC = Buffer.from('\tdnc\tt\n');
-const STATUS_NEW_FLAGGED = Buffer.from('\tnew\tt\n');
-const STATUS_NEW = Buffer.from('\tnew\tf\n');
 
 /** Chunks being written at once: one in PostgreSQL's hands, the next queued behind it. */
 const MAX_CHUNKS_IN_FLIGHT = 2;
-
-/** A chunk's leads as they were added, its COPY data, and which of its numbers are new (per slot). */
-interface ChunkBuffers {
-  chunk: LeadChunk;
-  leads: CopyBuffer;
-  phones: CopyBuffer;
-  fresh: Uint8Array;
-}
-
-function newChunkBuffers(chunkRows: number): ChunkBuffers {
-  return { chunk: new LeadChunk(chunkRows), leads: new CopyBuffer(1024 * 1024), phones: new CopyBuffer(256 * 1024), fresh: new Uint8Array(chunkRows * MAX_PHONES_PER_LEAD) };
-}
-
-/** Numbers read into memory up front, unless there were more than the preload limit. */
-interface Preloaded {
-  readonly known: PhoneNumberSet;
-  readonly complete: boolean;
-}
+/** While the preloaded numbers are still arriving, the caller parses up to this many rows ahead. */
+const ROWS_AHEAD_WHILE_LOADING = 100_000;
+/** Lead ids are reserved from the sequence this many chunks' worth at a time. */
+const ID_BATCH_CHUNKS = 4;
 
 /** The applicable DNC numbers: preloaded, or (too many) probed per chunk. */
 interface DncSource {
   readonly known: PhoneNumberSet;
+  readonly loaded: Promise<void>;
   readonly probe: ((numbers: string[]) => Promise<string[]>) | undefined;
 }
 
@@ -80,12 +68,14 @@ interface DncSource {
  * Writes one import's leads inside ONE transaction on a dedicated connection, so a failed import
  * leaves nothing behind. Imports into one campaign are serialized by an advisory lock; under it the
  * campaign's existing numbers and the applicable DNC numbers are read into memory once (when there
- * are at most `preloadLimit` of each), so dedupe and DNC scrub are in-process set lookups. A DNC set
+ * are at most `preloadLimit` of each), so dedupe and DNC scrub are in-process set lookups; they
+ * arrive while the caller parses its first rows (chunks flushed meanwhile wait for them). A DNC set
  * too large to preload is probed per chunk with `= ANY` index lookups; a campaign with too many
  * numbers to preload is matched once against the file's own numbers ({@link learnExistingNumbers},
- * before the first lead is added): `lead_phones` has no index on (campaign_id, e164), see ADR 0005. Leads arrive in chunks; for each
- * chunk one query reserves lead ids from the `leads` sequence and the chunk is COPYed straight
- * into `leads` and `lead_phones`. Up to two chunks are queued on the connection while the caller parses the next.
+ * before the first lead is added): `lead_phones` has no index on (campaign_id, e164), see ADR 0005.
+ * Leads arrive in chunks; a chunk takes lead ids reserved ahead from the `leads` sequence
+ * ({@link LeadIdPool}) and is COPYed straight into `leads` and `lead_phones`, both COPYs queued
+ * on the connection at once. Up to two chunks are queued while the caller parses the next.
  * A number's first occurrence wins; a row left without a new number is a duplicate; DNC numbers
  * are kept and flagged, and a lead all of whose numbers are flagged gets status 'dnc'. Every writer
  * of `lead_phones` holds the campaign's import lock (`lockCampaignNumbers`), so no number can be
@@ -102,9 +92,11 @@ interface DncSource {
  */
 export class ImportLeadWriter {
   readonly #client: pg.PoolClient;
+  /** Every statement after `open` goes through here: one at a time, in the order they were queued. */
+  readonly #serial: SerialConnection;
   readonly #target: ImportTarget;
   readonly #chunkRows: number;
-  readonly #leadIdSequence: string;
+  readonly #ids: LeadIdPool;
   /** Numbers the campaign has: before the import (preloaded or learned) and written by it. */
   readonly #taken: PhoneNumberSet;
   /** The campaign's numbers were too many to preload: learnExistingNumbers must run first. */
@@ -116,21 +108,33 @@ export class ImportLeadWriter {
   /** Chunks sent to PostgreSQL and not yet written, oldest first. */
   readonly #inflight: Promise<void>[] = [];
   #failure: { error: unknown } | undefined;
+  /** Settles once the preloaded numbers are in memory; undefined from then on. */
+  #loading: Promise<void> | undefined;
+  /** Chunks flushed while loading whose dedupe has not run yet. */
+  #behindLoading = 0;
   #done = false;
   readonly #counts: ImportCommitCounts = { rowsAccepted: 0, rowsDuplicate: 0, rowsDnc: 0, phonesInserted: 0 };
   /** COPY bytes every line of the import repeats: `\t<campaign>\t<lead list>\t` after a lead's id, `\t<position>\t<campaign>\t` after a number's lead id. */
   readonly #leadColumns: Buffer;
   readonly #phoneColumns: readonly Buffer[];
 
-  private constructor(client: pg.PoolClient, target: ImportTarget, setup: { chunkRows: number; leadIdSequence: string; taken: Preloaded; dnc: DncSource }) {
+  private constructor(client: pg.PoolClient, target: ImportTarget, setup: { serial: SerialConnection; chunkRows: number; leadIdSequence: string; taken: PreloadedNumbers; dnc: DncSource }) {
     this.#client = client;
+    this.#serial = setup.serial;
     this.#target = target;
     this.#chunkRows = setup.chunkRows;
     this.#buffers = newChunkBuffers(setup.chunkRows);
-    this.#leadIdSequence = setup.leadIdSequence;
+    this.#ids = new LeadIdPool(setup.serial, setup.leadIdSequence, setup.chunkRows * ID_BATCH_CHUNKS);
+    this.#ids.prefetch();
     this.#taken = setup.taken.known;
     this.#mustLearn = !setup.taken.complete;
     this.#dnc = setup.dnc;
+    this.#loading = Promise.all([setup.taken.loaded, setup.dnc.loaded]).then(() => {
+      this.#loading = undefined;
+    });
+    this.#loading.catch((error: unknown) => {
+      this.#failure ??= { error };
+    });
     this.#leadColumns = Buffer.from(`\t${target.campaignId}\t${target.leadListId}\t`);
     this.#phoneColumns = Array.from({ length: MAX_PHONES_PER_LEAD }, (_, k) => Buffer.from(`\t${k + 1}\t${target.campaignId}\t`));
   }
@@ -148,18 +152,25 @@ export class ImportLeadWriter {
       const { campaignId, dncListIds } = target;
       // Under the advisory lock no other import adds numbers to this campaign until we commit.
       // Too many to preload: learnExistingNumbers joins them with the file's numbers instead.
-      const taken = await preload(client, limit, 'FROM lead_phones WHERE campaign_id = $1', [campaignId]);
-      const dncNumbers = await preload(client, limit, 'FROM dnc_entries WHERE dnc_list_id = ANY ($1::uuid[])', [dncListIds]);
+      const serial = new SerialConnection(client);
+      const [taken, dncNumbers] = await preloadNumbers(serial, limit, [
+        { filter: 'FROM lead_phones WHERE campaign_id = $1', params: [campaignId] },
+        { filter: 'FROM dnc_entries WHERE dnc_list_id = ANY ($1::uuid[])', params: [dncListIds] },
+      ]);
+      if (taken === undefined || dncNumbers === undefined) throw new PacerError('INTERNAL', 'preloadNumbers returned fewer sets than asked for');
       const dnc: DncSource = {
         known: dncNumbers.known,
+        loaded: dncNumbers.loaded,
         probe: dncNumbers.complete
           ? undefined
           : async (numbers) => {
-              const found = await client.query<{ e164: string }>('SELECT DISTINCT e164 FROM dnc_entries WHERE e164 = ANY ($1::text[]) AND dnc_list_id = ANY ($2::uuid[])', [numbers, dncListIds]);
+              const found = await serial.run((c) =>
+                c.query<{ e164: string }>('SELECT DISTINCT e164 FROM dnc_entries WHERE e164 = ANY ($1::text[]) AND dnc_list_id = ANY ($2::uuid[])', [numbers, dncListIds]),
+              );
               return found.rows.map((r) => r.e164);
             },
       };
-      return new ImportLeadWriter(client, target, { chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS, leadIdSequence: sequence.rows[0]?.name ?? 'leads_id_seq', taken, dnc });
+      return new ImportLeadWriter(client, target, { serial, chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS, leadIdSequence: sequence.rows[0]?.name ?? 'leads_id_seq', taken, dnc });
     } catch (err) {
       client.release(true);
       throw err;
@@ -180,22 +191,24 @@ export class ImportLeadWriter {
    * Memory stays bounded by the file, not by the campaign.
    */
   async learnExistingNumbers(fileNumbers: PhoneNumberSet): Promise<void> {
-    const c = this.#client;
-    await c.query('CREATE TEMPORARY TABLE pacer_import_numbers (e164 text NOT NULL) ON COMMIT DROP');
     const lines = new CopyBuffer(1024 * 1024);
     for (const e164 of fileNumbers.values()) {
       lines.write(copyText(e164));
       lines.raw(NEWLINE);
     }
-    await this.#copy('COPY pacer_import_numbers (e164) FROM STDIN', lines.bytes());
-    await c.query('ANALYZE pacer_import_numbers');
-    const found = await c.query<{ numbers: string | null }>(
-      `SELECT string_agg(DISTINCT p.e164, E'\\n') AS numbers
-       FROM lead_phones p JOIN pacer_import_numbers f ON f.e164 = p.e164
-       WHERE p.campaign_id = $1`,
-      [this.#target.campaignId],
-    );
-    await c.query('DROP TABLE pacer_import_numbers');
+    const found = await this.#serial.run(async (c) => {
+      await c.query('CREATE TEMPORARY TABLE pacer_import_numbers (e164 text NOT NULL) ON COMMIT DROP');
+      await copyInto(c, 'COPY pacer_import_numbers (e164) FROM STDIN', lines.bytes());
+      await c.query('ANALYZE pacer_import_numbers');
+      const joined = await c.query<{ numbers: string | null }>(
+        `SELECT string_agg(DISTINCT p.e164, E'\\n') AS numbers
+         FROM lead_phones p JOIN pacer_import_numbers f ON f.e164 = p.e164
+         WHERE p.campaign_id = $1`,
+        [this.#target.campaignId],
+      );
+      await c.query('DROP TABLE pacer_import_numbers');
+      return joined;
+    });
     this.#taken.addLines(found.rows[0]?.numbers ?? '');
     this.#mustLearn = false;
   }
@@ -221,14 +234,15 @@ export class ImportLeadWriter {
    * next flush or at commit.
    */
   async flush(): Promise<void> {
-    while (this.#inflight.length >= MAX_CHUNKS_IN_FLIGHT) await this.#inflight.shift();
+    const limit = this.#loading === undefined ? MAX_CHUNKS_IN_FLIGHT : Math.max(MAX_CHUNKS_IN_FLIGHT, Math.ceil(ROWS_AHEAD_WHILE_LOADING / this.#chunkRows));
+    while (this.#inflight.length >= limit) await this.#inflight.shift();
     this.#rethrow();
     const buffers = this.#buffers;
     if (buffers.chunk.size === 0) return;
     this.#buffers = this.#spare.pop() ?? newChunkBuffers(this.#chunkRows);
     this.#buffers.chunk.clear();
     this.#inflight.push(
-      this.#write(buffers).then(
+      this.#dedupeAndWrite(buffers).then(
         () => {
           this.#spare.push(buffers);
         },
@@ -239,12 +253,37 @@ export class ImportLeadWriter {
     );
   }
 
+  /**
+   * Dedupes the chunk (chunks are deduped in the order they were flushed) and writes it: at once,
+   * synchronously, once the preloaded numbers are in memory; until then behind their arrival.
+   */
+  #dedupeAndWrite(buffers: ChunkBuffers): Promise<void> {
+    const run = (): Promise<void> => {
+      const { accepted, freshNumbers } = dedupeChunk(buffers, this.#taken, this.#counts, this.#dnc.probe !== undefined);
+      return this.#write(buffers, accepted, freshNumbers);
+    };
+    if (this.#loading === undefined && this.#behindLoading === 0) return run();
+    this.#behindLoading += 1;
+    // Reactions run in the order they were added: after the load's own, then chunk after chunk.
+    return (this.#loading ?? Promise.resolve()).then(() => {
+      this.#behindLoading -= 1;
+      return run();
+    });
+  }
+
   /** Writes the rest, the row issues and the final counts, marks the import completed, commits. */
   async commit(totals: ImportTotals): Promise<ImportCommitCounts> {
     await this.flush();
     await Promise.all(this.#inflight.splice(0));
     this.#rethrow();
-    const c = this.#client;
+    // Behind a lead-id reservation that may still be running.
+    await this.#serial.run((c) => this.#finish(c, totals));
+    this.#done = true;
+    this.#client.release();
+    return { ...this.#counts };
+  }
+
+  async #finish(c: pg.PoolClient, totals: ImportTotals): Promise<void> {
     const { importId } = this.#target;
     const issues = totals.issues.slice(0, MAX_STORED_ISSUES);
     await c.query('DELETE FROM import_errors WHERE import_id = $1', [importId]);
@@ -263,9 +302,6 @@ export class ImportLeadWriter {
     );
     if (done.rowCount !== 1) throw new PacerError('CONFLICT', `import ${importId} is no longer running; its leads were not written`);
     await c.query('COMMIT');
-    this.#done = true;
-    this.#client.release();
-    return { ...this.#counts };
   }
 
   /** Rolls everything back and returns the connection. Idempotent; safe after a failed commit. */
@@ -283,127 +319,44 @@ export class ImportLeadWriter {
     throw error;
   }
 
-  async #write(buffers: ChunkBuffers): Promise<void> {
-    const { chunk, fresh } = buffers;
-    const taken = this.#taken;
-    // Dedupe first, synchronously: chunks are deduped in the order they were flushed.
-    let accepted = 0;
-    const freshNumbers: string[] | undefined = this.#dnc.probe === undefined ? undefined : [];
-    for (let n = 0; n < chunk.size; n++) {
-      let any = 0;
-      for (let k = 0; k < chunk.phoneCount(n); k++) {
-        const key = chunk.phoneKey(n, k);
-        const isNew = key === 0 ? taken.add(chunk.phone(n, k)) : taken.addKey(key);
-        fresh[n * MAX_PHONES_PER_LEAD + k] = isNew ? 1 : 0;
-        if (!isNew) continue;
-        any += 1;
-        freshNumbers?.push(chunk.phone(n, k));
-      }
-      if (any === 0) this.#counts.rowsDuplicate += 1;
-      else accepted += 1;
-    }
+  /**
+   * Encodes the chunk's COPY data and queues both COPYs on the connection. With the DNC numbers in
+   * memory and the lead ids reserved already, this happens synchronously, before `flush` returns.
+   */
+  async #write(buffers: ChunkBuffers, accepted: number, freshNumbers: string[] | undefined): Promise<void> {
     if (accepted === 0) return;
     let onDnc = this.#dnc.known;
     if (this.#dnc.probe !== undefined && freshNumbers !== undefined) {
       onDnc = new PhoneNumberSet(freshNumbers.length);
       for (const e164 of await this.#dnc.probe(freshNumbers)) onDnc.add(e164);
     }
-    const ids = await this.#reserveLeadIds(accepted);
-    const fixed = this.#leadColumns;
-    const phoneFixed = this.#phoneColumns;
-    // COPY data goes straight into buffers, one line at a time: no long-lived string ropes on the heap.
-    const text = chunk.text.bytes();
+    const reserved = this.#ids.take(accepted);
+    const ids = Array.isArray(reserved) ? reserved : await reserved;
+    encodeChunk(buffers, { ids, onDnc, leadColumns: this.#leadColumns, phoneColumns: this.#phoneColumns }, this.#counts);
     const leadLines = buffers.leads;
     const phoneLines = buffers.phones;
-    leadLines.clear();
-    phoneLines.clear();
-    let next = 0;
-    for (let n = 0; n < chunk.size; n++) {
-      let written = 0;
-      let flaggedCount = 0;
-      let id = 0;
-      for (let k = 0; k < chunk.phoneCount(n); k++) {
-        if (fresh[n * MAX_PHONES_PER_LEAD + k] === 0) continue;
-        if (written === 0) {
-          const reserved = ids[next];
-          if (reserved === undefined) throw new PacerError('INTERNAL', 'ran out of reserved lead ids');
-          id = reserved;
-          next += 1;
-        }
-        const key = chunk.phoneKey(n, k);
-        const flagged = key === 0 ? onDnc.has(chunk.phone(n, k)) : onDnc.hasKey(key);
-        if (flagged) flaggedCount += 1;
-        // Positions are renumbered 1.. over the lead's new numbers, in column order.
-        const position = phoneFixed[written];
-        if (position === undefined) throw new PacerError('INTERNAL', 'a lead with more than 3 numbers');
-        phoneLines.integer(id);
-        phoneLines.raw(position);
-        if (key === 0) phoneLines.ascii(chunk.phone(n, k));
-        else {
-          phoneLines.ascii('+');
-          phoneLines.integer(key);
-        }
-        phoneLines.raw(flagged ? FLAG_TRUE : FLAG_FALSE);
-        written += 1;
-      }
-      if (written === 0) continue;
-      this.#counts.rowsAccepted += 1;
-      if (flaggedCount > 0) this.#counts.rowsDnc += 1;
-      this.#counts.phonesInserted += written;
-      leadLines.integer(id);
-      leadLines.raw(fixed);
-      leadLines.raw(text, chunk.start(n), chunk.end(n));
-      leadLines.raw(flaggedCount === written ? STATUS_DNC : flaggedCount > 0 ? STATUS_NEW_FLAGGED : STATUS_NEW);
-    }
-    await this.#copy(
-      'COPY leads (id, campaign_id, lead_list_id, source_row, first_name, last_name, email, state, zip, timezone, timezone_source, timezone_candidates, custom, status, dnc_flagged) FROM STDIN',
-      leadLines.bytes(),
-    );
-    await this.#copy('COPY lead_phones (lead_id, position, campaign_id, e164, dnc_flagged) FROM STDIN', phoneLines.bytes());
-  }
-
-  /** `count` new lead ids, in the order the sequence handed them out (one query, returned as runs). */
-  async #reserveLeadIds(count: number): Promise<number[]> {
-    const runs = await this.#client.query<{ first: string; n: number }>(
-      `SELECT min(v)::text AS first, count(*)::int AS n
-       FROM (SELECT v, v - row_number() OVER (ORDER BY v) AS run FROM (SELECT nextval($1::regclass) AS v FROM generate_series(1, $2)) s) t
-       GROUP BY run ORDER BY min(v)`,
-      [this.#leadIdSequence, count],
-    );
-    const ids: number[] = [];
-    for (const { first, n } of runs.rows) {
-      const start = Number(first);
-      if (!Number.isSafeInteger(start + n)) throw new PacerError('INTERNAL', `lead id ${first} is beyond what the importer handles`);
-      for (let i = 0; i < n; i++) ids.push(start + i);
-    }
-    if (ids.length !== count) throw new PacerError('INTERNAL', `reserved ${ids.length} lead ids for ${count} leads`);
-    return ids;
+    // Both queued at once: the second starts as soon as PostgreSQL finishes the first.
+    await Promise.all([
+      this.#copy(
+        'COPY leads (id, campaign_id, lead_list_id, source_row, first_name, last_name, email, state, zip, timezone, timezone_source, timezone_candidates, custom, status, dnc_flagged) FROM STDIN',
+        leadLines.bytes(),
+      ),
+      this.#copy('COPY lead_phones (lead_id, position, campaign_id, e164, dnc_flagged) FROM STDIN', phoneLines.bytes()),
+    ]);
   }
 
   async #copy(statement: string, data: Buffer): Promise<void> {
-    const stream = this.#client.query(copyFrom(statement));
-    const finished = once(stream, 'finish');
-    stream.end(data);
-    await finished;
+    await this.#serial.run((c) => copyInto(c, statement, data));
   }
 }
 
 
 const NEWLINE = Buffer.from('\n');
 
-/**
- * The numbers matching `filter` (`FROM ... WHERE ...` with an `e164` column), read into memory
- * when at most `limit`; otherwise an empty, incomplete set.
- */
-async function preload(client: pg.PoolClient, limit: number, filter: string, params: unknown[]): Promise<Preloaded> {
-  const counted = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 ${filter} LIMIT ${limit + 1}) s`, params);
-  const count = counted.rows[0]?.n ?? 0;
-  if (count > limit) return { known: new PhoneNumberSet(), complete: false };
-  const known = new PhoneNumberSet(count);
-  if (count > 0) {
-    // One round trip for the whole set: a newline-separated text column, split here.
-    const text = await client.query<{ numbers: string }>(`SELECT string_agg(e164, E'\\n') AS numbers ${filter}`, params);
-    known.addLines(text.rows[0]?.numbers ?? '');
-  }
-  return { known, complete: true };
+/** One COPY ... FROM STDIN of `data` (COPY text lines) on `client`. */
+async function copyInto(client: pg.PoolClient, statement: string, data: Buffer): Promise<void> {
+  const stream = client.query(copyFrom(statement));
+  const finished = once(stream, 'finish');
+  stream.end(data);
+  await finished;
 }
