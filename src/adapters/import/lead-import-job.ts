@@ -26,7 +26,7 @@ export interface LeadImportJobDeps {
   maxRecordBytes?: number;
   /** Minimum time between progress writes, default 1000 ms. */
   progressIntervalMs?: number;
-  /** Leads per write round trip (default 5,000). */
+  /** Leads per write (two COPY statements; default 20,000). */
   chunkRows?: number;
   /**
    * Most numbers (the campaign's existing ones, the applicable DNC lists) read into memory for
