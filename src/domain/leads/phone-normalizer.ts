@@ -12,6 +12,16 @@ export type PhoneNormalizer = (raw: string) => PhoneNormalization;
 export const NANP_SUFFIX_DEPENDENT_PREFIXES: ReadonlySet<string> = new Set(['246521', '246522', '876606']);
 /** Spellings that take libphonenumber's full path (non-NANP, malformed) whose answers are remembered. */
 const MAX_CACHED_SPELLINGS = 20_000;
+/** Area code + exchange prefixes whose verdict the process remembers (there are 800,000 in all). */
+const MAX_REMEMBERED_PREFIXES = 300_000;
+
+/**
+ * libphonenumber's verdict per NANP area code + exchange (a 6-digit integer), shared by every
+ * normalizer of the process: the verdict of a `+1` number depends on nothing else (not the default
+ * region, not the import), so a long-running worker asks libphonenumber about each prefix once, not
+ * once per file. Kept compact: the region of a valid prefix (null: none), or the answer for an invalid one.
+ */
+const nanpVerdicts = new Map<number, CountryCode | null | { ok: false; reason: string }>();
 
 /**
  * Builds a phone normalizer for a bulk import. It returns exactly what {@link normalizePhoneNumber}
@@ -19,7 +29,7 @@ const MAX_CACHED_SPELLINGS = 20_000;
  * verdict and region for a NANP number depend only on its leading national digits (area code and
  * exchange, except for {@link NANP_SUFFIX_DEPENDENT_PREFIXES}), so the verdict for the first number
  * seen with a given area code + exchange is computed by libphonenumber and reused for every
- * other number with that prefix. Everything that is not plainly `[+][1]NXXNXXXXXX` goes through
+ * other number with that prefix, by every normalizer of the process (up to 300,000 prefixes). Everything that is not plainly `[+][1]NXXNXXXXXX` goes through
  * libphonenumber itself.
  *
  * @example
@@ -32,8 +42,6 @@ const MAX_CACHED_SPELLINGS = 20_000;
  */
 export function createPhoneNormalizer(defaultRegion: CountryCode): PhoneNormalizer {
   const regionIsNanp = isSupportedCountry(defaultRegion) && getCountryCallingCode(defaultRegion) === '1';
-  // Keyed by the 6-digit area code + exchange as an integer: no string made or hashed per number.
-  const verdicts = new Map<number, PhoneNormalization>();
   // The same bad spellings ('n/a', '123') and foreign numbers recur in a file: answer them once.
   const spellings = new Map<string, PhoneNormalization>();
 
@@ -50,13 +58,15 @@ export function createPhoneNormalizer(defaultRegion: CountryCode): PhoneNormaliz
     const e164 = plainE164(raw, national);
     const prefix = Math.floor(national / 10_000);
     if (SUFFIX_DEPENDENT.has(prefix)) return normalizePhoneNumber(e164, defaultRegion);
-    let verdict = verdicts.get(prefix);
-    if (verdict === undefined) {
-      verdict = normalizePhoneNumber(e164, defaultRegion);
-      verdicts.set(prefix, verdict);
+    // Keyed by the 6-digit area code + exchange as an integer: no string made or hashed per number.
+    const remembered = nanpVerdicts.get(prefix);
+    if (remembered === undefined) {
+      const verdict = normalizePhoneNumber(e164, defaultRegion);
+      if (nanpVerdicts.size < MAX_REMEMBERED_PREFIXES) nanpVerdicts.set(prefix, verdict.ok ? (verdict.country ?? null) : verdict);
       return verdict;
     }
-    return verdict.ok ? { ok: true, e164, country: verdict.country } : verdict;
+    if (remembered === null) return { ok: true, e164, country: undefined };
+    return typeof remembered === 'object' ? remembered : { ok: true, e164, country: remembered };
   };
 }
 

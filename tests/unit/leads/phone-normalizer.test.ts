@@ -59,6 +59,18 @@ describe('createPhoneNormalizer', () => {
     }
   });
 
+  it('answers like libphonenumber for prefixes an earlier normalizer (another import, another region) saw', () => {
+    const nationals = Array.from({ length: 300 }, () => String(Math.floor(random() * 1e10)).padStart(10, '0'));
+    const first = createPhoneNormalizer('US');
+    for (const national of nationals) first(`+1${national}`);
+    for (const region of ['CA', 'JM', 'GB', 'US'] as const) {
+      const later = createPhoneNormalizer(region);
+      for (const national of nationals) {
+        for (const raw of spellings(national)) expect(later(raw), `${region} ${raw}`).toEqual(normalizePhoneNumber(raw, region));
+      }
+    }
+  });
+
   it('reads national numbers in a non-NANP default region without the NANP fast path', () => {
     const normalize = createPhoneNormalizer('GB');
     expect(normalize('020 7946 0958')).toEqual({ ok: true, e164: '+442079460958', country: 'GB' });
