@@ -64,7 +64,7 @@ export class AgentRepository {
     if (call === undefined) return undefined;
     const lead = await this.#db.selectFrom('leads').selectAll().where('id', '=', call.lead_id).executeTakeFirst();
     if (lead === undefined) return undefined;
-    const phones = await this.#db.selectFrom('lead_phones').select('e164').where('lead_id', '=', lead.id).orderBy('position').execute();
+    const phones = await this.#db.selectFrom('lead_phones').select('e164').where('campaign_id', '=', lead.campaign_id).where('lead_id', '=', lead.id).orderBy('position').execute();
     const history = await this.#db
       .selectFrom('call_attempts')
       .select(['id', 'originated_at', 'outcome', 'disposition', 'agent_id'])

@@ -51,7 +51,14 @@ export class DialGateRepository {
 
   /** Marks a number found on a DNC list at dial time, so it is never leased again. */
   async flagDnc(leadId: string, e164: string): Promise<void> {
-    await this.#db.updateTable('lead_phones').set({ dnc_flagged: true }).where('lead_id', '=', leadId).where('e164', '=', e164).execute();
+    // The lead's campaign leads the key of lead_phones (ADR 0006).
+    await this.#db
+      .updateTable('lead_phones')
+      .set({ dnc_flagged: true })
+      .where('campaign_id', '=', (eb) => eb.selectFrom('leads').select('campaign_id').where('id', '=', leadId))
+      .where('lead_id', '=', leadId)
+      .where('e164', '=', e164)
+      .execute();
   }
 
   /** Counts an attempt on each lead and number; the leads are in a call until {@link DialGateRepository.settleLeads}. */
@@ -66,7 +73,8 @@ export class DialGateRepository {
       )
       UPDATE lead_phones p SET attempts = p.attempts + 1
       FROM unnest(${leadIds}::bigint[], ${numbers}::text[]) AS x(lead_id, e164)
-      WHERE p.lead_id = x.lead_id AND p.e164 = x.e164`.execute(this.#db);
+      JOIN leads owner ON owner.id = x.lead_id
+      WHERE p.campaign_id = owner.campaign_id AND p.lead_id = x.lead_id AND p.e164 = x.e164`.execute(this.#db);
   }
 
   /** Per lead: attempts in all and by retry class (what the retry rules count). */

@@ -69,7 +69,7 @@ export class HopperRepository {
           AND l.status IN ('new', 'scheduled', 'callback')
           AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= ${now})
           AND (l.status <> 'callback' OR l.callback_agent_id IS NULL OR l.callback_agent_id = ANY(${[...(input.readyAgentIds ?? [])]}::uuid[]))
-          AND EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND NOT p.dnc_flagged AND p.attempts < ${input.maxAttemptsPerNumber})
+          AND EXISTS (SELECT 1 FROM lead_phones p WHERE p.campaign_id = l.campaign_id AND p.lead_id = l.id AND NOT p.dnc_flagged AND p.attempts < ${input.maxAttemptsPerNumber})
         ORDER BY l.next_attempt_at NULLS FIRST, l.id
         LIMIT ${input.count}
         FOR UPDATE OF l SKIP LOCKED
@@ -83,7 +83,7 @@ export class HopperRepository {
       FROM leased
       CROSS JOIN LATERAL (
         SELECT p.e164, p.position, p.attempts FROM lead_phones p
-        WHERE p.lead_id = leased.id AND NOT p.dnc_flagged AND p.attempts < ${input.maxAttemptsPerNumber}
+        WHERE p.campaign_id = ${input.campaignId} AND p.lead_id = leased.id AND NOT p.dnc_flagged AND p.attempts < ${input.maxAttemptsPerNumber}
         ORDER BY p.attempts, p.position LIMIT 1
       ) ph
       ORDER BY leased.id`.execute(this.#db);
