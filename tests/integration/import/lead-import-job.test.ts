@@ -203,8 +203,12 @@ describe('lead import job (real PostgreSQL)', () => {
   it('reports progress (bytes read, rows so far) while parsing', async () => {
     class RecordingRepository extends ImportRepository {
       readonly reports: { bytesRead: number; rowsTotal: number }[] = [];
+      /** PostgreSQL's clock while the import runs. */
+      lastReportAt = new Date(0);
       override async reportProgress(importId: string, progress: { bytesRead: number; rowsTotal: number }): Promise<void> {
         this.reports.push({ ...progress });
+        const { rows } = await f.database.pool.query<{ at: Date }>('SELECT clock_timestamp() AS at');
+        this.lastReportAt = rows[0]?.at ?? this.lastReportAt;
         await super.reportProgress(importId, progress);
       }
     }
@@ -216,6 +220,8 @@ describe('lead import job (real PostgreSQL)', () => {
     expect(imports.reports.map((r) => r.rowsTotal)).toEqual([1000, 2000]);
     expect(imports.reports[0]?.bytesRead).toBeGreaterThan(0);
     expect(await f.imports.find(ids.importId)).toMatchObject({ status: 'completed', rowsTotal: 2500, bytesRead: Buffer.byteLength(csv) });
+    // Finished when it committed, not when its transaction began.
+    expect((await f.imports.find(ids.importId))?.finishedAt?.getTime()).toBeGreaterThan(imports.lastReportAt.getTime());
   });
 
   it('fails clearly when the spooled file is gone', async () => {

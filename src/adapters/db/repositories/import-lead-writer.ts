@@ -298,7 +298,7 @@ export class ImportLeadWriter {
     }
     const done = await c.query(
       `UPDATE imports SET status = 'completed', rows_total = $2, rows_accepted = $3, rows_rejected = $4,
-         rows_duplicate = $5, rows_dnc = $6, bytes_read = $7, error_code = NULL, error_message = NULL, finished_at = now()
+         rows_duplicate = $5, rows_dnc = $6, bytes_read = $7, error_code = NULL, error_message = NULL, finished_at = clock_timestamp()
        WHERE id = $1 AND status = 'running'`,
       [importId, totals.rowsTotal, this.#counts.rowsAccepted, totals.rowsRejected, this.#counts.rowsDuplicate, this.#counts.rowsDnc, totals.bytesRead],
     );
