@@ -47,14 +47,17 @@ export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 const PROGRESS_CHECK_ROWS = 1000;
 
 /**
- * Runs one queued lead import end to end: streams the spooled CSV through csv-parse, validates
- * and normalizes each row (phones to E.164, callee time zone), COPYs the good rows into a staging
- * table, then moves them into the campaign in one transaction with dedupe and DNC scrub.
+ * Runs one queued lead import end to end: streams the spooled CSV (readCsvRecords: a fast reader
+ * for the plain dialect that hands over to csv-parse), validates and normalizes each row (phones to
+ * E.164, callee time zone) and hands the good ones to an {@link ImportLeadWriter}, which dedupes,
+ * flags DNC numbers and COPYs them chunk by chunk into `leads` and `lead_phones`, all inside one
+ * transaction committed at the end.
  *
  * Bad input (no `phone` column, broken quoting, an over-long row, an empty file) fails the import
  * with IMPORT_FAILED naming the row and leaves no leads; the job itself then succeeds (the outcome
- * is recorded on the import). So does a CONFLICT (the import stopped being `running` meanwhile). Unexpected failures (database down) also mark the import failed and
- * are rethrown for the queue to record.
+ * is recorded on the import). So does a CONFLICT (the import stopped being `running` meanwhile).
+ * Unexpected failures (database down) also mark the import failed and are rethrown for the queue
+ * to record.
  *
  * @example
  * ```ts

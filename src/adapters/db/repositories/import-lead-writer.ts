@@ -231,9 +231,9 @@ export class ImportLeadWriter {
    * Starts writing the buffered chunk, after waiting while MAX_CHUNKS_IN_FLIGHT earlier ones are
    * still being written (while the preloaded numbers arrive: up to ROWS_AHEAD_WHILE_LOADING rows'
    * worth of chunks, which wait for them). Without a wait, the chunk is taken before this returns
-   * its promise, so the caller may add the next lead at once. Not awaited to the end, so the caller parses the next chunk meanwhile
-   * (and PostgreSQL has the next chunk queued when it finishes one); the outcome is checked on the
-   * next flush or at commit.
+   * its promise, so the caller may add the next lead at once. Not awaited to the end, so the
+   * caller parses the next chunk meanwhile (and PostgreSQL has the next chunk queued when it
+   * finishes one); the outcome is checked on the next flush or at commit.
    */
   async flush(): Promise<void> {
     const limit = this.#loading === undefined ? MAX_CHUNKS_IN_FLIGHT : Math.max(MAX_CHUNKS_IN_FLIGHT, Math.ceil(ROWS_AHEAD_WHILE_LOADING / this.#chunkRows));

@@ -56,8 +56,8 @@ export const MAX_STORED_ISSUES = 10_000;
 
 /**
  * Imports and their lead lists: creation at upload, progress while the job parses, failure, and
- * reading back with the stored row issues. The atomic lead write lives in
- * {@link import-staging-session.ts}.
+ * reading back with the stored row issues. The atomic lead write lives in {@link ImportLeadWriter}
+ * (import-lead-writer.ts).
  *
  * @example
  * ```ts
