@@ -1,3 +1,6 @@
+import { DEFAULT_RETRY_RULES as CAMPAIGN_DEFAULT_RETRY_RULES } from '../campaign/campaign-defaults.ts';
+import type { RetryOutcome, RetryRule } from '../campaign/campaign.ts';
+
 /**
  * What happens to a lead after an attempt: per-outcome retry rules from the campaign decide whether
  * and when it is dialed again; final dispositions and exhausted limits close it.
@@ -5,25 +8,21 @@
  * @example
  * ```ts
  * nextStep({ outcome: 'busy', attemptsWithOutcome: 1, leadAttempts: 1 }, rules, nowMs);
- * // { action: 'retry', atMs: nowMs + 300_000 }
+ * // { action: 'retry', atMs: nowMs + 600_000 } with the default table
  * ```
  */
-export type RetryableOutcome = 'noAnswer' | 'busy' | 'machine' | 'failed';
+export type RetryableOutcome = RetryOutcome;
 
-export interface RetryRule {
-  delayMs: number;
-  /** Attempts ending with this outcome after which the lead is closed. */
-  maxAttempts: number;
-}
+export type { RetryRule };
 
 export type RetryRules = Partial<Record<RetryableOutcome, RetryRule>>;
 
-export const DEFAULT_RETRY_RULES: Readonly<Record<RetryableOutcome, RetryRule>> = Object.freeze({
-  noAnswer: { delayMs: 2 * 60 * 60 * 1000, maxAttempts: 3 },
-  busy: { delayMs: 15 * 60 * 1000, maxAttempts: 3 },
-  machine: { delayMs: 4 * 60 * 60 * 1000, maxAttempts: 2 },
-  failed: { delayMs: 60 * 60 * 1000, maxAttempts: 2 },
-});
+/**
+ * The one default retry table: the campaign defaults' (`campaign-defaults.ts`), which a campaign
+ * gets at creation and which fill the outcomes a stored campaign does not configure. Re-exported
+ * here so the retry schedule cannot fall back to a different table.
+ */
+export const DEFAULT_RETRY_RULES: Readonly<Record<RetryableOutcome, RetryRule>> = CAMPAIGN_DEFAULT_RETRY_RULES;
 
 export interface AttemptSummary {
   outcome: RetryableOutcome;

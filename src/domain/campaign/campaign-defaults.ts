@@ -14,12 +14,16 @@ export const DEFAULT_MAX_ATTEMPTS_PER_LEAD = 5;
 export const MAX_ATTEMPTS_PER_LEAD = 100;
 export const DEFAULT_AMD: AmdSettings = { enabled: true, machineAction: 'hangup' };
 
-export const DEFAULT_RETRY_RULES: RetryRules = {
-  noAnswer: { delayMs: 3_600_000, maxAttempts: 3 },
-  busy: { delayMs: 600_000, maxAttempts: 3 },
-  machine: { delayMs: 14_400_000, maxAttempts: 2 },
-  failed: { delayMs: 3_600_000, maxAttempts: 1 },
-};
+/**
+ * The one default retry table (per outcome class: delay before the next attempt, attempts with
+ * that outcome after which the lead is closed). `retry-schedule.ts` falls back to this same object.
+ */
+export const DEFAULT_RETRY_RULES: Readonly<RetryRules> = Object.freeze({
+  noAnswer: Object.freeze({ delayMs: 3_600_000, maxAttempts: 3 }),
+  busy: Object.freeze({ delayMs: 600_000, maxAttempts: 3 }),
+  machine: Object.freeze({ delayMs: 14_400_000, maxAttempts: 2 }),
+  failed: Object.freeze({ delayMs: 3_600_000, maxAttempts: 1 }),
+});
 
 /**
  * The pacing policy a dial mode uses unless the campaign names one.

@@ -13,3 +13,20 @@ describe('nextStep', () => {
     expect(nextStep({ outcome: 'noAnswer', attemptsWithOutcome: 1, leadAttempts: 1 }, {}, 5, 0)).toEqual({ action: 'retry', atMs: DEFAULT_RETRY_RULES.noAnswer.delayMs });
   });
 });
+
+describe('the default retry table', () => {
+  it('is one table: the retry schedule falls back to the campaign defaults', async () => {
+    const { DEFAULT_RETRY_RULES: campaignDefaults } = await import('../../../src/domain/campaign/campaign-defaults.ts');
+    expect(DEFAULT_RETRY_RULES).toEqual(campaignDefaults);
+    for (const outcome of ['noAnswer', 'busy', 'machine', 'failed'] as const) {
+      const rule = campaignDefaults[outcome];
+      expect(nextStep({ outcome, attemptsWithOutcome: 0, leadAttempts: 1 }, {}, 100, 0)).toEqual({ action: 'retry', atMs: rule.delayMs });
+    }
+  });
+
+  it('is what a new campaign gets', async () => {
+    const { resolveCampaignSettings } = await import('../../../src/domain/campaign/resolve-campaign-settings.ts');
+    const created = resolveCampaignSettings(null, { name: 'Spring', dialMode: 'predictive', callerId: '+12125550100', maxAttemptsPerLead: 5 }, { actorRole: 'manager', defaultRegion: 'US' });
+    expect(created.retryRules).toEqual(DEFAULT_RETRY_RULES);
+  });
+});
