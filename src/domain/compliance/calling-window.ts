@@ -51,13 +51,39 @@ export function isInsideCallingHours(zone: string, nowMs: number, hours: Calling
  * The next moment, after `nowMs`, at which the calling window (campaign hours inside 08:00-21:00)
  * opens in `zone`: where a lead blocked for the hour should be tried again. Undefined when the hours
  * leave no window at all.
+ *
+ * The opening is the wall-clock time `start` on the local date (luxon `set({ hour, minute })`), not
+ * midnight plus `start` minutes: on a day whose clocks change before the opening (US spring-forward
+ * and fall-back days, Chile's and formerly Brazil's midnight changes) the latter is an hour off. A
+ * wall-clock time that does not exist that day (inside a spring-forward gap) opens at the first
+ * instant after the gap, as luxon resolves it; one that occurs twice (fall-back) opens at its first
+ * occurrence, the earlier instant.
+ *
+ * @example
+ * ```ts
+ * // 2026-11-01 (US fall-back day), 06:30 EST in New York: opens at 08:00 EST the same day.
+ * nextWindowOpeningMs('America/New_York', Date.parse('2026-11-01T11:30:00Z'), { start: '08:00', end: '21:00' });
+ * // Date.parse('2026-11-01T13:00:00Z')
+ * ```
  */
 export function nextWindowOpeningMs(zone: string, nowMs: number, hours: CallingHours): number | undefined {
   const start = Math.max(parseHhMm(hours.start) ?? Infinity, parseHhMm(LEGAL_CALLING_HOURS.start) ?? Infinity);
   const end = Math.min(parseHhMm(hours.end) ?? -Infinity, parseHhMm(LEGAL_CALLING_HOURS.end) ?? -Infinity);
   if (!(start < end)) return undefined;
-  const now = DateTime.fromMillis(nowMs, { zone });
-  let opening = now.startOf('day').plus({ minutes: start });
-  if (opening.toMillis() <= nowMs) opening = now.startOf('day').plus({ days: 1 }).plus({ minutes: start });
+  const today = DateTime.fromMillis(nowMs, { zone }).startOf('day');
+  for (let days = 0; days <= 1; days++) {
+    const opening = openingOn(today.plus({ days }), start);
+    if (opening > nowMs) return opening;
+  }
+  // Unreachable: tomorrow's opening is always after now.
+  return openingOn(today.plus({ days: 2 }), start);
+}
+
+/** The instant of `minuteOfDay` wall-clock time on `localDay`'s date (earliest when it occurs twice). */
+function openingOn(localDay: DateTime, minuteOfDay: number): number {
+  const opening = localDay.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, second: 0, millisecond: 0 });
+  // A wall-clock time repeated by a fall-back shift: the same local time one offset earlier.
+  const earlier = opening.minus({ hours: 1 });
+  if (earlier.hour === opening.hour && earlier.minute === opening.minute && earlier.day === opening.day) return earlier.toMillis();
   return opening.toMillis();
 }
