@@ -174,6 +174,10 @@ export interface LeadPhonesTable {
   e164: string;
   attempts: Generated<number>;
   dnc_flagged: Generated<boolean>;
+  /** This number's zone (migration 0008); a NULL source means "use the lead's zone". */
+  timezone: ColumnType<string | null, string | null | undefined, string | null>;
+  timezone_source: ColumnType<TimezoneSource | null, TimezoneSource | null | undefined, TimezoneSource | null>;
+  timezone_candidates: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
 export type CallOutcome =

@@ -18,6 +18,38 @@ export interface RuntimeGaugeSource {
   capacity(): TelephonyCapacity;
 }
 
+/** Longest a scrape waits for the hopper-depth count: `/metrics` must answer during a database outage. */
+export const HOPPER_DEPTH_TIMEOUT_MS = 500;
+
+/**
+ * The hopper depth of every running campaign, each count bounded by `timeoutMs` and single-flight
+ * (a scrape during an outage joins the count still waiting instead of queueing another query).
+ * A count that fails or does not answer in time is left out of the scrape, never waited for.
+ */
+function boundedHopperDepth(source: RuntimeGaugeSource, timeoutMs: number): (campaignId: string) => Promise<number | undefined> {
+  const inflight = new Map<string, Promise<number>>();
+  return async (campaignId) => {
+    let started = inflight.get(campaignId);
+    if (started === undefined) {
+      started = source.hopperDepth(campaignId).finally(() => inflight.delete(campaignId));
+      inflight.set(campaignId, started);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    try {
+      return await Promise.race([started, timeout]);
+    } catch {
+      // The count failed (database down): the gauge is left out of this scrape; the outage itself
+      // is reported by /readyz and the database pool's error log.
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 /**
  * Gauges sampled at scrape time (`collect()`): calls by phase, agents by state, abandon rate, pacing
  * dial level and expected live answers, hopper depth, telephony capacity, for every campaign running
@@ -28,8 +60,9 @@ export interface RuntimeGaugeSource {
  * registerRuntimeGauges(metrics.registry, { runningCampaignIds: () => runtime.runningCampaignIds(), stats: (id) => runtime.stats(id), hopperDepth, capacity: () => telephony.capacity() });
  * ```
  */
-export function registerRuntimeGauges(registry: Registry, source: RuntimeGaugeSource): void {
+export function registerRuntimeGauges(registry: Registry, source: RuntimeGaugeSource, options: { hopperDepthTimeoutMs?: number } = {}): void {
   const registers = [registry];
+  const hopperDepth = boundedHopperDepth(source, options.hopperDepthTimeoutMs ?? HOPPER_DEPTH_TIMEOUT_MS);
   const each = (fn: (id: string, s: NonNullable<ReturnType<RuntimeGaugeSource['stats']>>) => void): void => {
     for (const id of source.runningCampaignIds()) {
       const s = source.stats(id);
@@ -75,7 +108,12 @@ export function registerRuntimeGauges(registry: Registry, source: RuntimeGaugeSo
     name: 'pacer_hopper_depth', help: 'Leads due to be dialed now.', labelNames: ['campaign_id'] as const, registers,
     async collect() {
       this.reset();
-      for (const id of source.runningCampaignIds()) this.set({ campaign_id: id }, await source.hopperDepth(id));
+      const ids = source.runningCampaignIds();
+      const depths = await Promise.all(ids.map((id) => hopperDepth(id)));
+      ids.forEach((id, k) => {
+        const depth = depths[k];
+        if (depth !== undefined) this.set({ campaign_id: id }, depth);
+      });
     },
   });
   new Gauge({
