@@ -28,7 +28,15 @@ export interface CreateDialerOptions {
   sim: { agents: number; speed: number };
   /** The scheduler the dialer runs on (tests pass a VirtualScheduler); the wall clock when absent. */
   scheduler?: Scheduler;
+  /**
+   * Graceful shutdown: how long `close()` lets live calls go on (after placing stopped) before it
+   * hangs up the rest (PACER_DRAIN_TIMEOUT_MS). Default 0: hang up at once, with complete records.
+   */
+  drainTimeoutMs?: number;
 }
+
+/** How often the drain looks whether the live calls have ended. */
+const DRAIN_POLL_MS = 100;
 
 export interface Dialer {
   runtime: DialerRuntime;
@@ -38,6 +46,11 @@ export interface Dialer {
   registerRoutes(v1: FastifyInstance): Promise<void>;
   /** Simulated mode: makes sure the campaign has its simulated agents, logged in and ready. */
   ensureSimAgents(campaignId: string): Promise<void>;
+  /**
+   * Drains, then closes: stops placing in every campaign, lets live calls end up to `drainTimeoutMs`,
+   * hangs up the rest (their end events are applied and their records written), flushes the
+   * write-behind, releases the leases, then closes telephony. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -62,7 +75,7 @@ export function createDialer(options: CreateDialerOptions): Dialer {
     loadCampaign: options.loadCampaign,
     logger: options.logger,
     nodeId: options.nodeId,
-    ...(simAgents === undefined ? {} : { simAgents }),
+    ...(simAgents === undefined ? {} : { simAgents, simAgentsFor: (campaignId: string) => ensureSimAgents(campaignId) }),
   });
   const agents = new AgentRepository(options.db);
   const stats = new CampaignStatsRepository(options.db);
@@ -81,6 +94,31 @@ export function createDialer(options: CreateDialerOptions): Dialer {
     }
   };
 
+  const liveCalls = (): number => runtime.runningCampaignIds().reduce((n, id) => n + (runtime.stats(id)?.liveCalls ?? 0), 0);
+  const waitForLiveCalls = (deadlineMs: number): Promise<void> =>
+    new Promise((resolve) => {
+      const look = (): void => {
+        if (liveCalls() === 0 || scheduler.nowMs() >= deadlineMs) resolve();
+        else scheduler.at(Math.min(deadlineMs, scheduler.nowMs() + DRAIN_POLL_MS), look);
+      };
+      look();
+    });
+  const drain = async (): Promise<void> => {
+    const ids = runtime.runningCampaignIds();
+    // 1. Stop placing: pauseCampaign marks the pause as the user's, so no lease renewal resumes it.
+    for (const id of ids) runtime.pauseCampaign(id);
+    await Promise.all(ids.map((id) => runtime.runner(id)?.pause()));
+    const liveAtStart = liveCalls();
+    options.logger.info({ liveCalls: liveAtStart, drainTimeoutMs: options.drainTimeoutMs ?? 0 }, 'draining: placing stopped, waiting for live calls');
+    // 2. Live calls go on until they end or the drain timeout passes.
+    if ((options.drainTimeoutMs ?? 0) > 0) await waitForLiveCalls(scheduler.nowMs() + (options.drainTimeoutMs ?? 0));
+    const hungUpCalls = liveCalls();
+    // 3. The rest are hung up; each runner applies their end events, flushes its write-behind; leases released.
+    await runtime.close({ hangup: true });
+    options.logger.info({ drainedCalls: liveAtStart - hungUpCalls, hungUpCalls }, 'drained');
+  };
+  let closing: Promise<void> | undefined;
+
   return {
     runtime,
     scheduler,
@@ -95,10 +133,16 @@ export function createDialer(options: CreateDialerOptions): Dialer {
         exists: async (id) => (await options.loadCampaign(id)) !== undefined,
       });
     },
-    async close() {
-      await runtime.close();
-      await telephony.close();
-      systemScheduler?.cancelAll();
+    close() {
+      closing ??= (async () => {
+        try {
+          await drain();
+        } finally {
+          await telephony.close();
+          systemScheduler?.cancelAll();
+        }
+      })();
+      return closing;
     },
   };
 }

@@ -143,6 +143,7 @@ export async function createRuntime(config: PacerConfig, options: CreateRuntimeO
       nodeId: config.nodeId,
       loadCampaign: (id) => services.campaignRepository.get(id),
       sim: config.sim,
+      drainTimeoutMs: config.drainTimeoutMs,
       ...(config.telephony === 'sim' ? {} : { telephony: createConfiguredTelephony(config, logger, { nowMs: () => Date.now() }) }),
     });
     stack.push({ name: 'dialer', close: () => dialer.close() });

@@ -36,6 +36,8 @@ export interface PacerConfig {
   readonly drachtio: DrachtioAdapterOptions | null;
   /** Seed a running demo campaign on an empty database (simulated telephony only). */
   readonly demo: boolean;
+  /** Graceful shutdown: how long live calls may go on after SIGTERM/SIGINT before they are hung up (PACER_DRAIN_TIMEOUT_MS, default 30000). */
+  readonly drainTimeoutMs: number;
   /** Config files that were read, in order. */
   readonly sources: readonly string[];
 }
@@ -56,6 +58,7 @@ const SETTINGS = {
   simSpeed: 'PACER_SIM_SPEED',
   nodeId: 'PACER_NODE_ID',
   demo: 'PACER_DEMO',
+  drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS',
   ...TELEPHONY_SETTINGS,
 } as const;
 type SettingKey = keyof typeof SETTINGS;
@@ -193,6 +196,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PacerConfig {
   const nodeId = str('nodeId') ?? hostname();
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(nodeId)) issues.push({ field: fieldOf('nodeId'), reason: 'must be 1-64 letters, digits, dots, dashes or underscores' });
   const demo = bool('demo', true);
+  const drainTimeoutMs = num('drainTimeoutMs', 30_000, (n) => Number.isInteger(n) && n >= 0 && n <= 600_000, 'must be an integer number of milliseconds 0-600000');
   const drachtio = readDrachtioOptions({ str, num, oneOf, fieldOf, issues }, telephony === 'drachtio');
 
   if (issues.length > 0) {
@@ -212,6 +216,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PacerConfig {
     sim: Object.freeze({ agents, speed }),
     nodeId,
     demo,
+    drainTimeoutMs,
     drachtio,
     sources: Object.freeze([...sources]),
   });

@@ -2,7 +2,7 @@ import { createRuntime } from '../../app/create-runtime.ts';
 import { startServer } from '../../app/server.ts';
 import { loadCliConfig } from '../../app/config/load-cli-config.ts';
 
-/** Longest wait for a clean shutdown before the process exits anyway. */
+/** Longest wait for a clean shutdown, beyond the drain of live calls, before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 15_000;
 
 /**
@@ -50,10 +50,12 @@ export async function run(argv: readonly string[]): Promise<number> {
 
   const received = await signal;
   runtime.logger.info({ signal: received }, 'shutting down');
+  // The drain lets live calls go on for up to PACER_DRAIN_TIMEOUT_MS, then hangs up, flushes and closes.
+  const shutdownLimitMs = config.drainTimeoutMs + SHUTDOWN_GRACE_MS;
   const force = setTimeout(() => {
-    process.stderr.write(`pacer: shutdown took longer than ${SHUTDOWN_GRACE_MS} ms, exiting\n`);
+    process.stderr.write(`pacer: shutdown took longer than ${shutdownLimitMs} ms, exiting\n`);
     process.exit(1);
-  }, SHUTDOWN_GRACE_MS);
+  }, shutdownLimitMs);
   force.unref();
   process.once(received, () => {
     process.stderr.write('pacer: second signal, exiting now\n');
