@@ -5,6 +5,7 @@ import multipart from '@fastify/multipart';
 import type { Services } from '../../app/create-services.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { registerInputGuards } from './plugins/input-guards.ts';
 import healthRoutes, { type ReadinessCheck } from './routes/health.ts';
 import apiKeyRoutes from './routes/api-keys.ts';
 import campaignRoutes from './routes/campaigns.ts';
@@ -47,9 +48,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...(options.logger !== undefined ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     // Report every bad field at once; reject (never silently drop) unknown ones.
-    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    // strictNumbers: NaN and Infinity are not numbers (query strings are also checked by the input guards).
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, strictNumbers: true } },
   });
   registerErrorHandler(app);
+  registerInputGuards(app);
 
   // CSV uploads reach their route as the raw request stream, never a buffered string.
   app.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) => {

@@ -1,5 +1,7 @@
 import { PhoneNumberSet } from '../../domain/leads/phone-number-set.ts';
+import type { ResolvedTimeZone } from '../../domain/leads/time-zone-resolver.ts';
 import { CopyBuffer } from './copy-buffer.ts';
+import { NO_NUMBER_ZONE, numberZoneColumns } from './lead-copy-text.ts';
 
 /** A lead has at most this many numbers (phone, phone2, phone3). */
 export const MAX_PHONES_PER_LEAD = 3;
@@ -27,6 +29,8 @@ export class LeadChunk {
   readonly #ends: Int32Array;
   readonly #phoneCounts: Uint8Array;
   readonly #keys: Float64Array;
+  /** Each number's zone as its `lead_phones` COPY columns (shared buffers), by slot. */
+  readonly #zones: Buffer[];
   /** Numbers that do not pack, by slot (lead * MAX_PHONES_PER_LEAD + position). */
   readonly #unpacked = new Map<number, string>();
   #size = 0;
@@ -36,6 +40,7 @@ export class LeadChunk {
     this.#ends = new Int32Array(capacity);
     this.#phoneCounts = new Uint8Array(capacity);
     this.#keys = new Float64Array(capacity * MAX_PHONES_PER_LEAD);
+    this.#zones = new Array<Buffer>(capacity * MAX_PHONES_PER_LEAD).fill(NO_NUMBER_ZONE);
   }
 
   get size(): number {
@@ -52,8 +57,11 @@ export class LeadChunk {
     this.#unpacked.clear();
   }
 
-  /** Adds a lead whose columns were written to {@link text} from `start` on, with its numbers (1-3). */
-  push(start: number, phones: readonly string[]): void {
+  /**
+   * Adds a lead whose columns were written to {@link text} from `start` on, with its numbers (1-3)
+   * and their zones (same order; null: the numbers take the lead's zone).
+   */
+  push(start: number, phones: readonly string[], zones: readonly ResolvedTimeZone[] | null = null): void {
     const lead = this.#size;
     if (lead >= this.capacity) throw new RangeError('the chunk is full');
     if (phones.length === 0 || phones.length > MAX_PHONES_PER_LEAD) throw new RangeError(`a lead has 1-${MAX_PHONES_PER_LEAD} numbers, not ${phones.length}`);
@@ -65,6 +73,8 @@ export class LeadChunk {
       const key = PhoneNumberSet.key(e164);
       this.#keys[lead * MAX_PHONES_PER_LEAD + k] = key;
       if (key === 0) this.#unpacked.set(lead * MAX_PHONES_PER_LEAD + k, e164);
+      const zone = zones?.[k];
+      this.#zones[lead * MAX_PHONES_PER_LEAD + k] = zone === undefined ? NO_NUMBER_ZONE : numberZoneColumns(zone);
     }
     this.#size = lead + 1;
   }
@@ -84,6 +94,11 @@ export class LeadChunk {
   /** The number's key, or 0 when it does not pack (then see {@link phone}). */
   phoneKey(lead: number, position: number): number {
     return this.#keys[lead * MAX_PHONES_PER_LEAD + position] ?? 0;
+  }
+
+  /** The number's zone as `lead_phones` COPY columns, each with its leading tab. */
+  phoneZone(lead: number, position: number): Buffer {
+    return this.#zones[lead * MAX_PHONES_PER_LEAD + position] ?? NO_NUMBER_ZONE;
   }
 
   /** The number as E.164 text (builds a string: for the rare paths). */

@@ -1,4 +1,5 @@
 import type { ParsedLead } from '../../domain/leads/lead-record-parser.ts';
+import type { ResolvedTimeZone } from '../../domain/leads/time-zone-resolver.ts';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
@@ -42,4 +43,27 @@ export function leadColumnsText(lead: ParsedLead): string {
     `${lead.sourceRow}\t${copyText(lead.firstName)}\t${copyText(lead.lastName)}\t${copyText(lead.email)}\t${copyText(lead.state)}\t` +
     `${copyText(lead.zip)}\t${copyText(lead.timezone)}\t${lead.timezoneSource}\t${copyText(textArray(lead.timezoneCandidates))}\t${copyText(customJson(lead.custom))}`
   );
+}
+
+/** `\t\N\t\N\t\N`: a number without a zone of its own (it takes the lead's). */
+export const NO_NUMBER_ZONE = Buffer.from('\t\\N\t\\N\t\\N');
+const numberZoneBytes = new WeakMap<ResolvedTimeZone, Buffer>();
+
+/**
+ * The `lead_phones` COPY columns of a number's zone, each with its leading tab
+ * (`\t<timezone>\t<timezone_source>\t<timezone_candidates>`), as bytes. The resolver shares one
+ * object per zone (see `createTimeZoneResolver`), so each is encoded once and remembered.
+ *
+ * @example
+ * ```ts
+ * numberZoneColumns({ zone: 'Asia/Tokyo', source: 'phone', candidates: null }).toString(); // '\tAsia/Tokyo\tphone\t\\N'
+ * ```
+ */
+export function numberZoneColumns(resolved: ResolvedTimeZone): Buffer {
+  let bytes = numberZoneBytes.get(resolved);
+  if (bytes === undefined) {
+    bytes = Buffer.from(`\t${copyText(resolved.zone)}\t${resolved.source}\t${copyText(textArray(resolved.candidates))}`);
+    numberZoneBytes.set(resolved, bytes);
+  }
+  return bytes;
 }

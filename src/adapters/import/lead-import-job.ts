@@ -125,7 +125,7 @@ async function readFile(path: string, spec: { id: string; mapping: Parameters<ty
     throw new PacerError('IMPORT_FAILED', 'the uploaded file is no longer in the spool directory (is it shared with the worker?)', { cause: err });
   }
   const normalizePhone = createPhoneNormalizer(spec.region);
-  const resolveTimeZone = createTimeZoneResolver(deps.timeZoneLookups);
+  const resolveTimeZone = createTimeZoneResolver(deps.timeZoneLookups, { perNumber: true });
   let rowsRejected = 0;
   let lastReportMs = Date.now();
   let parseRecord: ReturnType<typeof createLeadRecordParser> | undefined;

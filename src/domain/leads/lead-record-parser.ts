@@ -1,7 +1,7 @@
 import type { FieldIssue } from '../pacer-error.ts';
 import type { LeadColumnLayout } from './lead-column-layout.ts';
 import type { PhoneNormalizer } from './phone-normalizer.ts';
-import type { TimeZoneInput, TimeZoneResolution } from './time-zone-resolver.ts';
+import type { ResolvedTimeZone, TimeZoneInput, TimeZoneResolution } from './time-zone-resolver.ts';
 
 /** A row that passed validation, ready for staging. */
 export interface ParsedLead {
@@ -18,6 +18,11 @@ export interface ParsedLead {
   custom: Record<string, string>;
   /** Distinct valid E.164 numbers in column order (phone, phone2, phone3); at least one. */
   phones: readonly string[];
+  /**
+   * The zone of each of {@link phones} (same order), when the resolver resolves per number
+   * (`perNumber`); null: the numbers take the lead's zone.
+   */
+  phoneTimeZones?: readonly ResolvedTimeZone[] | null;
 }
 
 export type LeadRecordResult =
@@ -118,6 +123,7 @@ export function createLeadRecordParser(deps: LeadRecordParserDeps): (record: rea
         timezoneCandidates: zone.candidates,
         custom: fields,
         phones,
+        phoneTimeZones: zone.numbers ?? null,
       },
     };
   };

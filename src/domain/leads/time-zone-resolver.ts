@@ -33,7 +33,29 @@ export interface TimeZoneInput {
 export interface TimeZoneResolution extends ResolvedTimeZone {
   /** Non-fatal problems worth telling the uploader (e.g. an unrecognized `timezone` value). */
   issues: FieldIssue[];
+  /**
+   * The zone of each of `phones`, in the same order (only with `{ perNumber: true }`): see
+   * {@link createTimeZoneResolver}. The objects are shared between leads: do not change them.
+   */
+  numbers?: readonly ResolvedTimeZone[];
 }
+
+export interface TimeZoneResolverOptions {
+  /** Also resolve a zone per number (`numbers`). */
+  perNumber?: boolean;
+}
+
+/** The lead's own location evidence (column, ZIP, state), before it is told apart into one zone or several. */
+interface Evidence {
+  zones: readonly string[];
+  source: 'column' | 'zip' | 'state';
+  /** Cache key: the source and the zones. */
+  key: string;
+}
+
+/** Resolved-zone objects remembered per (number prefix, evidence); beyond this many, built afresh. */
+const MAX_NUMBER_ZONES_CACHED = 20_000;
+const UNKNOWN: ResolvedTimeZone = Object.freeze({ zone: null, source: 'unknown', candidates: null });
 
 /**
  * Resolves the callee's IANA time zone, strongest evidence first, and never guesses:
@@ -47,6 +69,13 @@ export interface TimeZoneResolution extends ResolvedTimeZone {
  *    +1907, toll-free numbers) give 'ambiguous';
  * 5. otherwise 'unknown'.
  *
+ * With `{ perNumber: true }` each number also gets its own zone (`numbers`): the zones of ITS prefix,
+ * narrowed by the lead's column / ZIP / state evidence only when they agree (the evidence's zones
+ * that are among the number's: a `+1305` number with ZIP 33101 is New York, source 'zip'); when they
+ * disagree (a Tokyo `phone2` of a New York ZIP) the number's own prefix decides (source 'phone'); a
+ * number whose prefix is unknown takes the lead's evidence, and without either it is 'unknown'.
+ * Results are shared objects (cached per prefix and evidence), so this costs one map lookup a number.
+ *
  * @example
  * ```ts
  * const tz = createTimeZoneResolver(lookups);
@@ -55,7 +84,7 @@ export interface TimeZoneResolution extends ResolvedTimeZone {
  *                                               //   candidates: ['America/New_York', 'America/Chicago'] }
  * ```
  */
-export function createTimeZoneResolver(lookups: TimeZoneLookups): (input: TimeZoneInput) => TimeZoneResolution {
+export function createTimeZoneResolver(lookups: TimeZoneLookups, options: TimeZoneResolverOptions = {}): (input: TimeZoneInput) => TimeZoneResolution {
   const zoneNames = new Map<string, string | null>();
   const canonicalZone = (name: string): string | null => {
     let found = zoneNames.get(name);
@@ -76,36 +105,104 @@ export function createTimeZoneResolver(lookups: TimeZoneLookups): (input: TimeZo
     return zones;
   };
 
-  return (input) => {
-    const issues: FieldIssue[] = [];
+  // Evidence objects recur too (a few hundred zones and regions): remembered per zone / zone list.
+  const singles = { column: new Map<string, Evidence>(), zip: new Map<string, Evidence>(), state: new Map<string, Evidence>() };
+  const lists = { column: new Map<readonly string[], Evidence>(), zip: new Map<readonly string[], Evidence>(), state: new Map<readonly string[], Evidence>() };
+  const evidenceOne = (zone: string, source: Evidence['source']): Evidence => {
+    const known = singles[source].get(zone);
+    if (known !== undefined) return known;
+    const made = evidence([zone], source);
+    if (singles[source].size < 1000) singles[source].set(zone, made);
+    return made;
+  };
+  const evidenceList = (zones: readonly string[], source: Evidence['source']): Evidence => {
+    const known = lists[source].get(zones);
+    if (known !== undefined) return known;
+    const made = evidence(zones, source);
+    if (lists[source].size < 1000) lists[source].set(zones, made);
+    return made;
+  };
+
+  /** The lead's strongest column / ZIP / state evidence, or undefined when it has none. */
+  const evidenceOf = (input: TimeZoneInput, issues: FieldIssue[]): Evidence | undefined => {
     const timezone = input.timezone?.trim() ?? '';
     if (timezone !== '') {
       const alias = zoneAliasTimeZones(timezone);
-      if (alias !== undefined) return fromZones(alias, 'column', issues);
+      if (alias !== undefined) return evidenceList(alias, 'column');
       const zone = canonicalZone(timezone);
-      if (zone !== null) return { zone, source: 'column', candidates: null, issues };
+      if (zone !== null) return evidenceOne(zone, 'column');
       issues.push({ field: 'timezone', reason: `unknown time zone '${timezone}'; expected an IANA name like America/New_York` });
     }
-
     const zip5 = usZip5(input.zip ?? '');
     if (zip5 !== undefined) {
       const zone = lookups.zipTimeZone(zip5);
-      if (zone !== undefined) return { zone, source: 'zip', candidates: null, issues };
+      if (zone !== undefined) return evidenceOne(zone, 'zip');
     }
-
     const state = input.state?.trim() ?? '';
     if (state !== '') {
       const zones = regionZones(state);
-      if (zones !== undefined) return fromZones(zones, 'state', issues);
+      if (zones !== undefined) return evidenceList(zones, 'state');
     }
+    return undefined;
+  };
 
+  // Per number: cached by the prefix's zone list (the lookups return one shared array per prefix)
+  // and the evidence's key.
+  const numberZones = new Map<readonly string[], Map<string, ResolvedTimeZone>>();
+  let cached = 0;
+  const numberZone = (e164: string, found: Evidence | undefined): ResolvedTimeZone => {
+    const prefixZones = lookups.phoneTimeZones(e164);
+    if (prefixZones === undefined || prefixZones.length === 0) return found === undefined ? UNKNOWN : remember(undefined, found);
+    return remember(prefixZones, found);
+  };
+  const evidenceZones = new Map<string, ResolvedTimeZone>();
+  const remember = (prefixZones: readonly string[] | undefined, found: Evidence | undefined): ResolvedTimeZone => {
+    const key = found?.key ?? '';
+    const byEvidence = prefixZones === undefined ? evidenceZones : numberZones.get(prefixZones);
+    const hit = byEvidence?.get(key);
+    if (hit !== undefined) return hit;
+    const resolved = Object.freeze(narrow(prefixZones, found));
+    if (cached >= MAX_NUMBER_ZONES_CACHED) return resolved;
+    cached += 1;
+    if (byEvidence !== undefined) byEvidence.set(key, resolved);
+    else if (prefixZones !== undefined) numberZones.set(prefixZones, new Map([[key, resolved]]));
+    return resolved;
+  };
+
+  return (input) => {
+    const issues: FieldIssue[] = [];
+    const found = evidenceOf(input, issues);
+    const numbers = options.perNumber === true ? input.phones.map((e164) => numberZone(e164, found)) : undefined;
+    const lead = leadZone(input, found, issues);
+    if (numbers !== undefined) lead.numbers = numbers;
+    return lead;
+  };
+
+  function leadZone(input: TimeZoneInput, found: Evidence | undefined, issues: FieldIssue[]): TimeZoneResolution {
+    if (found !== undefined) return fromZones(found.zones, found.source, issues);
     const firstPhone = input.phones[0];
     if (firstPhone !== undefined) {
       const zones = lookups.phoneTimeZones(firstPhone);
       if (zones !== undefined && zones.length > 0) return fromZones(zones, 'phone', issues);
     }
     return { zone: null, source: 'unknown', candidates: null, issues };
-  };
+  }
+}
+
+function evidence(zones: readonly string[], source: Evidence['source']): Evidence {
+  return { zones, source, key: zones.length === 1 ? `${source}:${zones[0] ?? ''}` : `${source}:${zones.join(',')}` };
+}
+
+/** A number's zone from its prefix's zones and the lead's evidence (see {@link createTimeZoneResolver}). */
+function narrow(prefixZones: readonly string[] | undefined, found: Evidence | undefined): ResolvedTimeZone {
+  if (prefixZones === undefined) {
+    if (found === undefined) return UNKNOWN;
+    const { zone, source, candidates } = fromZones(found.zones, found.source, []);
+    return { zone, source, candidates };
+  }
+  const agreed = found === undefined ? [] : found.zones.filter((zone) => prefixZones.includes(zone));
+  const { zone, source, candidates } = agreed.length > 0 && found !== undefined ? fromZones(agreed, found.source, []) : fromZones(prefixZones, 'phone', []);
+  return { zone, source, candidates };
 }
 
 function fromZones(zones: readonly string[], source: TimeZoneSource, issues: FieldIssue[]): TimeZoneResolution {

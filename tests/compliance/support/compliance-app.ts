@@ -35,7 +35,7 @@ export async function createComplianceApp(nowMs: number): Promise<ComplianceApp>
   const app = await buildApp({ services, readinessChecks: [], registerFeatures: async (v1) => { await registerComplianceFeature(v1, { db: database.db, clock, backgroundExports: { jobQueue: queue, dir: exportDir } }); } });
   const keys = {} as Record<Role, string>;
   for (const role of ['admin', 'manager', 'agent', 'compliance'] as const) {
-    keys[role] = (await services.apiKeys.create({ role, name: unique(`test-${role}`) }, { actorKeyId: null, actorRole: 'system' })).secret;
+    keys[role] = (await services.apiKeys.create({ role, name: unique(`test-${role}`), ...(role === 'agent' ? { agentId: (await database.db.insertInto('agents').values({ name: 'key agent' }).returning('id').executeTakeFirstOrThrow()).id } : {}) }, { actorKeyId: null, actorRole: 'system' })).secret;
   }
   return {
     app,

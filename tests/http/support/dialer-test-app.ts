@@ -60,7 +60,7 @@ export async function createDialerTestApp(options: { startMs: number; seed?: num
   const app = await buildApp({ services, readinessChecks: [], registerFeatures: (v1) => dialer.registerRoutes(v1) });
   const system = { actorKeyId: null, actorRole: 'system' };
   const keys = {} as Record<Role, string>;
-  for (const role of ['admin', 'manager', 'agent', 'compliance'] as const) keys[role] = (await services.apiKeys.create({ role, name: `t-${role}-${randomUUID().slice(0, 8)}` }, system)).secret;
+  for (const role of ['admin', 'manager', 'agent', 'compliance'] as const) keys[role] = (await services.apiKeys.create({ role, name: `t-${role}-${randomUUID().slice(0, 8)}`, ...(role === 'agent' ? { agentId: (await database.db.insertInto('agents').values({ name: 'key agent' }).returning('id').executeTakeFirstOrThrow()).id } : {}) }, system)).secret;
   return {
     app, services, database, dialer, scheduler, keys,
     async agentKey(agentId) {

@@ -34,7 +34,7 @@ export async function createTestApp(options: { readinessChecks?: readonly Readin
   const system = { actorKeyId: null, actorRole: 'system' };
   const keys = {} as Record<Role, string>;
   for (const role of ['admin', 'manager', 'agent', 'compliance'] as const) {
-    keys[role] = (await services.apiKeys.create({ role, name: unique(`test-${role}`) }, system)).secret;
+    keys[role] = (await services.apiKeys.create({ role, name: unique(`test-${role}`), ...(role === 'agent' ? { agentId: (await database.db.insertInto('agents').values({ name: 'key agent' }).returning('id').executeTakeFirstOrThrow()).id } : {}) }, system)).secret;
   }
   return {
     app,

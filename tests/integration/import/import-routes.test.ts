@@ -36,7 +36,7 @@ beforeAll(async () => {
     },
   });
   for (const role of ['admin', 'manager', 'agent', 'compliance'] as const) {
-    keys[role] = (await services.apiKeys.create({ role, name: `import-test-${role}-${randomUUID()}` }, { actorKeyId: null, actorRole: 'system' })).secret;
+    keys[role] = (await services.apiKeys.create({ role, name: `import-test-${role}-${randomUUID()}`, ...(role === 'agent' ? { agentId: (await f.database.db.insertInto('agents').values({ name: 'key agent' }).returning('id').executeTakeFirstOrThrow()).id } : {}) }, { actorKeyId: null, actorRole: 'system' })).secret;
   }
 });
 afterAll(async () => {

@@ -81,6 +81,25 @@ describe('lead import job (real PostgreSQL)', () => {
     ]);
   });
 
+  it('stores a zone per number: its own prefix, narrowed by the ZIP only where they agree', async () => {
+    const campaignId = await createCampaign(f);
+    const n = uniqueNational();
+    const csv = ['phone,phone2,phone3,zip', `+1212${n.slice(3)},+81312345678,+442079460000,10001`, `+1907555${n.slice(6)},,,`].join('\n');
+    const { leadListId, outcome } = await importCsv(f, campaignId, csv);
+    expect(outcome).toMatchObject({ status: 'completed' });
+    const leads = await leadsOf(f, leadListId);
+    const phones = await phonesOf(f, campaignId);
+    const zonesOf = (leadId: string | undefined) => phones.filter((p) => p.lead_id === leadId).map((p) => [p.position, p.timezone, p.timezone_source, p.timezone_candidates]);
+    // The lead keeps its own zone (the ZIP's); each number has its own.
+    expect(leads[0]).toMatchObject({ timezone: 'America/New_York', timezone_source: 'zip' });
+    expect(zonesOf(leads[0]?.id)).toEqual([
+      [1, 'America/New_York', 'zip', null],
+      [2, 'Asia/Tokyo', 'phone', null],
+      [3, 'Europe/London', 'phone', null],
+    ]);
+    expect(zonesOf(leads[1]?.id)).toEqual([[1, null, 'ambiguous', expect.arrayContaining(['America/Anchorage', 'America/Adak'])]]);
+  });
+
   it('counts duplicates within the file and against an earlier import, never inserting a number twice', async () => {
     const campaignId = await createCampaign(f);
     const [a, b, c] = [uniqueNational(), uniqueNational(), uniqueNational()];

@@ -52,7 +52,9 @@ describe('HopperRepository', () => {
     await handle.db.updateTable('lead_phones').set({ dnc_flagged: true }).where('lead_id', '=', String(l2)).execute();
     await handle.db.updateTable('lead_phones').set({ attempts: 3 }).where('lead_id', '=', String(l3)).execute();
     const hopper = new HopperRepository(handle.db);
-    expect(await hopper.dueCount(campaignId, t0)).toBe(2);
+    // Depth counts only what lease returns: l2 has no number left (DNC), l3's is at its limit.
+    expect(await hopper.dueCount(campaignId, t0, 3)).toBe(0);
+    expect(await hopper.dueCount(campaignId, t0)).toBe(1);
     expect(await hopper.lease({ campaignId, nodeId: 'n', count: 10, nowMs: t0, leaseMs: 1000, maxAttemptsPerNumber: 3 })).toEqual([]);
     const later = await hopper.lease({ campaignId, nodeId: 'n', count: 10, nowMs: t0 + 60_000, leaseMs: 1000, maxAttemptsPerNumber: 3 });
     expect(later.map((l) => l.leadId)).toEqual([String(l1)]);
@@ -72,5 +74,40 @@ describe('HopperRepository', () => {
     expect(await hopper.reclaimExpired(t0 + 2000)).toBeGreaterThanOrEqual(1);
     const again = await hopper.lease({ campaignId, nodeId: 'alive', count: 5, nowMs: t0 + 2000, leaseMs: 1000, maxAttemptsPerNumber: 3 });
     expect(again).toHaveLength(2);
+  });
+
+  it('closes a due lead with no callable number left: dnc when all its numbers are flagged, else exhausted', async () => {
+    const campaignId = await seedCampaign(3);
+    const [l1, l2, l3] = (await handle.db.selectFrom('leads').select('id').where('campaign_id', '=', campaignId).orderBy('id').execute()).map((l) => String(l.id));
+    await handle.db.updateTable('leads').set({ status: 'scheduled' }).where('campaign_id', '=', campaignId).execute();
+    await handle.db.updateTable('lead_phones').set({ dnc_flagged: true }).where('campaign_id', '=', campaignId).where('lead_id', '=', String(l1)).execute();
+    await handle.db.updateTable('lead_phones').set({ attempts: 3 }).where('campaign_id', '=', campaignId).where('lead_id', '=', String(l2)).execute();
+    const hopper = new HopperRepository(handle.db);
+    const leased = await hopper.lease({ campaignId, nodeId: 'n', count: 10, nowMs: t0, leaseMs: 1000, maxAttemptsPerNumber: 3 });
+    expect(leased.map((l) => l.leadId)).toEqual([l3]);
+    const statuses = await handle.db.selectFrom('leads').select(['id', 'status']).where('campaign_id', '=', campaignId).orderBy('id').execute();
+    expect(statuses.map((l) => l.status)).toEqual(['dnc', 'exhausted', 'leased']);
+    expect(await hopper.dueCount(campaignId, t0, 3)).toBe(0);
+  });
+
+  it('leases the zone of the number being dialed, and the lead zone for a number stored without one', async () => {
+    const campaignId = await seedCampaign(2);
+    const [l1, l2] = (await handle.db.selectFrom('leads').select('id').where('campaign_id', '=', campaignId).orderBy('id').execute()).map((l) => String(l.id));
+    const { db } = handle;
+    // l1: phone (New York) used up; phone2 is in Tokyo.
+    await db.updateTable('lead_phones').set({ attempts: 3, timezone: 'America/New_York', timezone_source: 'phone' }).where('campaign_id', '=', campaignId).where('lead_id', '=', String(l1)).execute();
+    await db.insertInto('lead_phones').values({ lead_id: String(l1), position: 2, campaign_id: campaignId, e164: '+81312345678', timezone: 'Asia/Tokyo', timezone_source: 'phone' }).execute();
+    // l2: one ambiguous number of its own.
+    await db.updateTable('lead_phones').set({ timezone: null, timezone_source: 'ambiguous', timezone_candidates: ['America/Adak', 'America/Anchorage'] }).where('campaign_id', '=', campaignId).where('lead_id', '=', String(l2)).execute();
+    const hopper = new HopperRepository(db);
+    const leased = await hopper.lease({ campaignId, nodeId: 'n', count: 10, nowMs: t0, leaseMs: 1000, maxAttemptsPerNumber: 3 });
+    expect(leased).toEqual([
+      expect.objectContaining({ leadId: l1, phoneE164: '+81312345678', phonePosition: 2, timezone: 'Asia/Tokyo', timezoneSource: 'phone', timezoneCandidates: null }),
+      expect.objectContaining({ leadId: l2, timezone: null, timezoneSource: 'ambiguous', timezoneCandidates: ['America/Adak', 'America/Anchorage'] }),
+    ]);
+    // A number without a zone of its own (written before migration 0008 or by a writer that sets none): the lead's zone.
+    const fallback = await seedCampaign(1);
+    const [own] = await hopper.lease({ campaignId: fallback, nodeId: 'n', count: 1, nowMs: t0, leaseMs: 1000, maxAttemptsPerNumber: 3 });
+    expect(own).toMatchObject({ timezone: 'America/New_York', timezoneSource: 'zip', timezoneCandidates: null });
   });
 });

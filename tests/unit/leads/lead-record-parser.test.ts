@@ -21,9 +21,25 @@ describe('createLeadRecordParser', () => {
       lead: {
         sourceRow: 7, firstName: 'Ann', lastName: null, email: null, state: 'NY', zip: '10001',
         timezone: 'America/New_York', timezoneSource: 'zip', timezoneCandidates: null,
-        custom: { Plan: 'gold' }, phones: ['+12125550100', '+12125550101'],
+        custom: { Plan: 'gold' }, phones: ['+12125550100', '+12125550101'], phoneTimeZones: null,
       },
     });
+  });
+
+  it('carries a zone per number when the resolver resolves per number', () => {
+    const perNumber = createLeadRecordParser({
+      layout: layoutLeadColumns(['phone', 'phone2', 'first_name', 'zip'], {}),
+      normalizePhone: createPhoneNormalizer('US'),
+      resolveTimeZone: createTimeZoneResolver(
+        { zipTimeZone: () => 'America/New_York', phoneTimeZones: (e164) => (e164.startsWith('+81') ? ['Asia/Tokyo'] : ['America/New_York']) },
+        { perNumber: true },
+      ),
+    });
+    const result = perNumber(['(212) 555-0100', '+81 3-1234-5678', 'Ann', '10001'], 2);
+    expect(result.ok && result.lead.phoneTimeZones).toEqual([
+      { zone: 'America/New_York', source: 'zip', candidates: null },
+      { zone: 'Asia/Tokyo', source: 'phone', candidates: null },
+    ]);
   });
 
   it('keeps a row whose first number is bad but another is good, reporting the bad one', () => {

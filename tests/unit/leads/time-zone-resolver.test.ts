@@ -82,3 +82,55 @@ describe('region and alias tables', () => {
     expect(usZip5('K1A 0B1')).toBeUndefined();
   });
 });
+
+describe('createTimeZoneResolver with perNumber: a zone for each number', () => {
+  const perNumber = createTimeZoneResolver(createPackagedTimeZoneLookups(), { perNumber: true });
+  const TOKYO = '+81312345678';
+  const LONDON = '+442079460000';
+  const MIAMI = '+13055550100';
+
+  it('gives each number the zone of its own prefix; the lead keeps its first-number zone', () => {
+    const r = perNumber({ phones: [NYC, TOKYO, LONDON] });
+    expect(r).toMatchObject({ zone: 'America/New_York', source: 'phone' });
+    expect(r.numbers).toEqual([
+      { zone: 'America/New_York', source: 'phone', candidates: null },
+      { zone: 'Asia/Tokyo', source: 'phone', candidates: null },
+      { zone: 'Europe/London', source: 'phone', candidates: null },
+    ]);
+  });
+
+  it('narrows a number by the ZIP / state / column only where they agree', () => {
+    // ZIP 10001 is New York: agrees with the 212 number (source zip), not with the Tokyo one (its prefix wins).
+    expect(perNumber({ zip: '10001', phones: [NYC, TOKYO] }).numbers).toEqual([
+      { zone: 'America/New_York', source: 'zip', candidates: null },
+      { zone: 'Asia/Tokyo', source: 'phone', candidates: null },
+    ]);
+    // Florida spans two zones; the 305 number's prefix is among them.
+    expect(perNumber({ state: 'FL', phones: [MIAMI] }).numbers).toEqual([{ zone: 'America/New_York', source: 'state', candidates: null }]);
+    expect(perNumber({ timezone: 'Asia/Tokyo', phones: [NYC, TOKYO] }).numbers).toEqual([
+      { zone: 'America/New_York', source: 'phone', candidates: null },
+      { zone: 'Asia/Tokyo', source: 'column', candidates: null },
+    ]);
+  });
+
+  it('keeps an ambiguous prefix ambiguous unless the evidence picks one of its zones', () => {
+    const alaska = '+19075550100';
+    expect(perNumber({ phones: [alaska] }).numbers).toEqual([{ zone: null, source: 'ambiguous', candidates: ['America/Adak', 'America/Anchorage'] }]);
+    expect(perNumber({ timezone: 'America/Anchorage', phones: [alaska] }).numbers).toEqual([{ zone: 'America/Anchorage', source: 'column', candidates: null }]);
+  });
+
+  it('takes the lead evidence for a number of unknown prefix, and unknown without either', () => {
+    const lookups = { zipTimeZone: (zip: string) => (zip === '10001' ? 'America/New_York' : undefined), phoneTimeZones: () => undefined };
+    const r = createTimeZoneResolver(lookups, { perNumber: true });
+    expect(r({ zip: '10001', phones: ['+999123'] }).numbers).toEqual([{ zone: 'America/New_York', source: 'zip', candidates: null }]);
+    expect(r({ phones: ['+999123'] }).numbers).toEqual([{ zone: null, source: 'unknown', candidates: null }]);
+  });
+
+  it('returns the same object for the same prefix and evidence (no object per number)', () => {
+    const a = perNumber({ zip: '10001', phones: [NYC] }).numbers?.[0];
+    const b = perNumber({ zip: '10001', phones: ['+12125550199'] }).numbers?.[0];
+    expect(a).toBe(b);
+    expect(perNumber({ phones: [NYC] }).numbers).toBeDefined();
+    expect(resolve({ phones: [NYC] }).numbers).toBeUndefined();
+  });
+});

@@ -69,6 +69,9 @@ export class ApiKeyRepository {
 
   /** Creates a key and returns its secret (the only time it is visible). */
   async create(input: CreateApiKeyInput, actor: AuditActor): Promise<{ key: ApiKey; secret: string }> {
+    if (input.role === 'agent' && (input.agentId === undefined || input.agentId === null)) {
+      throw new PacerError('VALIDATION_FAILED', 'agentId: an agent-role key must name the agent it acts as', { issues: [{ field: 'agentId', reason: 'is required for role agent' }] });
+    }
     const secret = generateApiKeySecret();
     const key = await this.#db.transaction().execute(async (trx) => {
       if (input.agentId !== undefined && input.agentId !== null) {

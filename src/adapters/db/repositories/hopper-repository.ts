@@ -49,8 +49,12 @@ export class HopperRepository {
     if (input.count <= 0) return [];
     const now = new Date(input.nowMs);
     const expires = new Date(input.nowMs + input.leaseMs);
-    // The number to dial: the first of the lead's numbers (by position) not flagged DNC and under its
-    // attempt limit, fewest attempts first. Leads with no such number are not leased.
+    const limit = input.maxAttemptsPerNumber;
+    // Due leads are picked in order (with or without a callable number). One with a number not
+    // flagged DNC and under its attempt limit is leased with that number: the first by (attempts,
+    // position), and THAT number's zone (a number stored without one takes the lead's). One with no
+    // such number left is closed in the same statement, 'dnc' when every number is flagged, else
+    // 'exhausted', so it does not wait in the hopper forever (nor count in its depth).
     const result = await sql<{
       lead_id: string;
       e164: string;
@@ -63,29 +67,36 @@ export class HopperRepository {
       callback_agent_id: string | null;
     }>`
       WITH picked AS (
-        SELECT l.id
+        SELECT l.id, ph.e164, ph.position, ph.attempts AS number_attempts,
+               CASE WHEN ph.timezone_source IS NULL THEN l.timezone ELSE ph.timezone END AS timezone,
+               coalesce(ph.timezone_source, l.timezone_source) AS timezone_source,
+               CASE WHEN ph.timezone_source IS NULL THEN l.timezone_candidates ELSE ph.timezone_candidates END AS timezone_candidates,
+               ph.e164 IS NULL AND NOT EXISTS (SELECT 1 FROM lead_phones q WHERE q.campaign_id = l.campaign_id AND q.lead_id = l.id AND NOT q.dnc_flagged) AS all_dnc
         FROM leads l
+        LEFT JOIN LATERAL (
+          SELECT p.e164, p.position, p.attempts, p.timezone, p.timezone_source, p.timezone_candidates FROM lead_phones p
+          WHERE p.campaign_id = l.campaign_id AND p.lead_id = l.id AND NOT p.dnc_flagged AND p.attempts < ${limit}
+          ORDER BY p.attempts, p.position LIMIT 1
+        ) ph ON true
         WHERE l.campaign_id = ${input.campaignId}
           AND l.status IN ('new', 'scheduled', 'callback')
           AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= ${now})
           AND (l.status <> 'callback' OR l.callback_agent_id IS NULL OR l.callback_agent_id = ANY(${[...(input.readyAgentIds ?? [])]}::uuid[]))
-          AND EXISTS (SELECT 1 FROM lead_phones p WHERE p.campaign_id = l.campaign_id AND p.lead_id = l.id AND NOT p.dnc_flagged AND p.attempts < ${input.maxAttemptsPerNumber})
         ORDER BY l.next_attempt_at NULLS FIRST, l.id
         LIMIT ${input.count}
         FOR UPDATE OF l SKIP LOCKED
+      ), closed AS (
+        UPDATE leads SET status = CASE WHEN picked.all_dnc THEN 'dnc' ELSE 'exhausted' END, next_attempt_at = NULL,
+                         dnc_flagged = leads.dnc_flagged OR picked.all_dnc
+        FROM picked WHERE leads.id = picked.id AND picked.e164 IS NULL
       ), leased AS (
         UPDATE leads SET status = 'leased', lease_owner = ${input.nodeId}, lease_expires_at = ${expires}
-        FROM picked WHERE leads.id = picked.id
-        RETURNING leads.id, leads.timezone, leads.timezone_source, leads.timezone_candidates, leads.attempts, leads.callback_agent_id
+        FROM picked WHERE leads.id = picked.id AND picked.e164 IS NOT NULL
+        RETURNING leads.id, leads.attempts, leads.callback_agent_id
       )
-      SELECT leased.id AS lead_id, ph.e164, ph.position, leased.timezone, leased.timezone_source, leased.timezone_candidates,
-             leased.attempts, ph.attempts AS number_attempts, leased.callback_agent_id
-      FROM leased
-      CROSS JOIN LATERAL (
-        SELECT p.e164, p.position, p.attempts FROM lead_phones p
-        WHERE p.campaign_id = ${input.campaignId} AND p.lead_id = leased.id AND NOT p.dnc_flagged AND p.attempts < ${input.maxAttemptsPerNumber}
-        ORDER BY p.attempts, p.position LIMIT 1
-      ) ph
+      SELECT leased.id AS lead_id, picked.e164, picked.position, picked.timezone, picked.timezone_source, picked.timezone_candidates,
+             leased.attempts, picked.number_attempts, leased.callback_agent_id
+      FROM leased JOIN picked ON picked.id = leased.id
       ORDER BY leased.id`.execute(this.#db);
     return result.rows.map((r) => ({
       leadId: String(r.lead_id),
@@ -122,15 +133,20 @@ export class HopperRepository {
     return Number(r.numUpdatedRows);
   }
 
-  /** Leads that could be dialed now (hopper depth). */
-  async dueCount(campaignId: string, nowMs: number): Promise<number> {
-    const r = await this.#db
-      .selectFrom('leads')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('campaign_id', '=', campaignId)
-      .where('status', 'in', ['new', 'scheduled', 'callback'])
-      .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', new Date(nowMs))]))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+  /**
+   * Leads that could be dialed now (hopper depth): due, and with a number `lease` would dial (not
+   * flagged DNC, under `maxAttemptsPerNumber` when given). Callbacks owned by an agent count
+   * whether or not that agent is ready.
+   */
+  async dueCount(campaignId: string, nowMs: number, maxAttemptsPerNumber?: number): Promise<number> {
+    const limit = maxAttemptsPerNumber ?? null;
+    const r = await sql<{ n: string }>`
+      SELECT count(*) AS n FROM leads l
+      WHERE l.campaign_id = ${campaignId}
+        AND l.status IN ('new', 'scheduled', 'callback')
+        AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= ${new Date(nowMs)})
+        AND EXISTS (SELECT 1 FROM lead_phones p WHERE p.campaign_id = l.campaign_id AND p.lead_id = l.id AND NOT p.dnc_flagged
+                    AND (${limit}::int IS NULL OR p.attempts < ${limit}::int))`.execute(this.#db);
+    return Number(r.rows[0]?.n ?? 0);
   }
 }

@@ -68,7 +68,8 @@ export interface ChunkEncoding {
 /**
  * Writes the COPY lines of a deduped chunk into its `leads` and `phones` buffers, one line at a
  * time straight into bytes: a lead line for every lead with a new number, a number line for each
- * new number (positions renumbered 1.. over the lead's new numbers, in column order). A lead all of
+ * new number (positions renumbered 1.. over the lead's new numbers, in column order) with its own
+ * zone columns. A lead all of
  * whose new numbers are on a DNC list gets status 'dnc'; one with some gets flagged.
  *
  * @example
@@ -110,6 +111,7 @@ export function encodeChunk(buffers: ChunkBuffers, encoding: ChunkEncoding, coun
         phoneLines.ascii('+');
         phoneLines.integer(key);
       }
+      phoneLines.raw(chunk.phoneZone(n, k));
       phoneLines.raw(flagged ? FLAG_TRUE : FLAG_FALSE);
       written += 1;
     }

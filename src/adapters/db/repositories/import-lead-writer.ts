@@ -223,7 +223,7 @@ export class ImportLeadWriter {
     const { chunk } = this.#buffers;
     const start = chunk.text.length;
     chunk.text.write(rest);
-    chunk.push(start, lead.phones);
+    chunk.push(start, lead.phones, lead.phoneTimeZones);
     return chunk.full;
   }
 
@@ -343,7 +343,7 @@ export class ImportLeadWriter {
         'COPY leads (id, campaign_id, lead_list_id, source_row, first_name, last_name, email, state, zip, timezone, timezone_source, timezone_candidates, custom, status, dnc_flagged) FROM STDIN',
         leadLines.bytes(),
       ),
-      this.#copy('COPY lead_phones (lead_id, position, campaign_id, e164, dnc_flagged) FROM STDIN', phoneLines.bytes()),
+      this.#copy('COPY lead_phones (lead_id, position, campaign_id, e164, timezone, timezone_source, timezone_candidates, dnc_flagged) FROM STDIN', phoneLines.bytes()),
     ]);
   }
 

@@ -36,6 +36,16 @@ const AgentSchema = Type.Object({
 });
 const IdParams = Type.Object({ id: Uuid });
 
+/** PostgreSQL's foreign_key_violation (an unknown referenced row). */
+function isForeignKeyViolation(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: unknown }).code === '23503';
+}
+
+/** Admins and managers may disposition any call; every other role only the calls its agent took. */
+function roleMayDispositionAnyCall(role: string): boolean {
+  return role === 'admin' || role === 'manager';
+}
+
 /** An agent may act only for itself; managers and admins for anyone. */
 function ownAgentOnly(principal: { role: string; agentId: string | null }, agentId: string): void {
   if (principal.role === 'agent' && principal.agentId !== agentId) throw new PacerError('FORBIDDEN', 'an agent key may act only for its own agent');
@@ -55,12 +65,19 @@ const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async functio
     schema: {
       tags, summary: 'Create an agent',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), campaignId: Type.Optional(Uuid), sipContact: Type.Optional(Type.String({ maxLength: 500 })), externalRef: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
-      response: { 201: AgentSchema, ...errorResponses(400, 401, 403, 409) },
+      response: { 201: AgentSchema, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {
     const b = request.body;
-    const created = await agents.create({ name: b.name, campaignId: b.campaignId ?? null, sipContact: b.sipContact ?? null, externalRef: b.externalRef ?? null });
-    return reply.status(201).send(created);
+    try {
+      const created = await agents.create({ name: b.name, campaignId: b.campaignId ?? null, sipContact: b.sipContact ?? null, externalRef: b.externalRef ?? null });
+      return await reply.status(201).send(created);
+    } catch (err) {
+      if (isForeignKeyViolation(err) && b.campaignId !== undefined) {
+        throw new PacerError('NOT_FOUND', `campaignId: campaign ${b.campaignId} not found`, { cause: err, issues: [{ field: 'campaignId', reason: 'no such campaign' }] });
+      }
+      throw err;
+    }
   });
 
   app.get('/agents', {
@@ -105,7 +122,10 @@ const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async functio
     const { code, note, callbackAt } = request.body;
     const callbackAtMs = callbackAt === undefined ? null : Date.parse(callbackAt);
     if (callbackAtMs !== null && Number.isNaN(callbackAtMs)) throw new PacerError('VALIDATION_FAILED', 'callbackAt is not a date-time', { issues: [{ field: 'callbackAt', reason: 'not an ISO-8601 date-time' }] });
-    await dialer.setDisposition({ callId: request.params.id, agentId: request.principal.role === 'agent' ? request.principal.agentId : null, code, note: note ?? null, callbackAtMs });
+    const { principal } = request;
+    // An agent key names its agent (keys made before that rule may not): it dispositions only the calls it took.
+    if (principal.role === 'agent' && principal.agentId === null) throw new PacerError('FORBIDDEN', 'this agent key names no agent: it may disposition no call');
+    await dialer.setDisposition({ callId: request.params.id, agentId: roleMayDispositionAnyCall(principal.role) ? null : principal.agentId, code, note: note ?? null, callbackAtMs });
     return { id: request.params.id, disposition: code };
   });
 

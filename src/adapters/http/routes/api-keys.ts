@@ -46,7 +46,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox<ApiKeyRoutesOptions> = async funct
       tags,
       summary: 'Create an API key; the key is in this answer only',
       body: Type.Object(
-        { role: Type.Enum([...ROLES]), name: Type.String({ minLength: 1, maxLength: 200 }), agentId: Type.Optional(Type.String({ format: 'uuid', description: 'Agent the key acts as (agent role)' })) },
+        { role: Type.Enum([...ROLES]), name: Type.String({ minLength: 1, maxLength: 200 }), agentId: Type.Optional(Type.String({ format: 'uuid', description: 'Agent the key acts as (required for role agent)' })) },
         { additionalProperties: false },
       ),
       response: {
@@ -55,6 +55,9 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox<ApiKeyRoutesOptions> = async funct
       },
     },
   }, async (request, reply) => {
+    if (request.body.role === 'agent' && request.body.agentId === undefined) {
+      throw new PacerError('VALIDATION_FAILED', 'agentId: an agent-role key must name the agent it acts as', { issues: [{ field: 'agentId', reason: 'is required for role agent' }] });
+    }
     const { key, secret } = await apiKeys.create({ role: request.body.role, name: request.body.name.trim(), agentId: request.body.agentId ?? null }, actorOf(request.principal));
     return reply.status(201).send({ id: key.id, key: secret, role: key.role, name: key.name, keyPrefix: key.keyPrefix, agentId: key.agentId, createdAt: key.createdAt.toISOString() });
   });

@@ -34,7 +34,7 @@ const Accepted = Type.Object({
 const ImportParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const ImportQuery = Type.Object(
   {
-    errorsOffset: Type.Integer({ minimum: 0, default: 0 }),
+    errorsOffset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
     errorsLimit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   },
   { additionalProperties: false },

@@ -95,7 +95,7 @@ export const CampaignIdParams = Type.Object({ id: Type.String({ format: 'uuid' }
 export const CampaignListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
     status: Type.Optional(Type.Enum([...CAMPAIGN_STATUSES])),
   },
   strict,
