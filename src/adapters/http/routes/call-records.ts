@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { PacerError } from '../../../domain/pacer-error.ts';
 import type { CallRecordExportRepository, CallRecordFilter } from '../../db/repositories/call-record-export-repository.ts';
 import { errorResponses } from '../schemas/error-body.ts';
+import { neutraliseCsvFormula } from '../../export/csv-formula.ts';
 
 export interface CallRecordsRoutesOptions {
   exports: CallRecordExportRepository;
@@ -66,7 +67,8 @@ export function parseRange(from: string | undefined, to: string | undefined, max
   return { ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) };
 }
 
-const csvCast = { boolean: (v: boolean) => (v ? 'true' : 'false'), object: (v: object) => JSON.stringify(v) };
+/** Every string cell is neutralised against formula injection (objects are JSON, starting with `{` or `[`). */
+const csvCast = { boolean: (v: boolean) => (v ? 'true' : 'false'), object: (v: object) => neutraliseCsvFormula(JSON.stringify(v)), string: neutraliseCsvFormula };
 
 /** Turns batches of rows into CSV or NDJSON text chunks; the header goes first even with no rows. */
 export async function* encodeBatches<R extends object>(batches: AsyncIterable<R[]>, format: Format, columns: readonly string[]): AsyncGenerator<string> {
