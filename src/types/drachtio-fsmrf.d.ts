@@ -41,7 +41,8 @@ declare module 'drachtio-fsmrf' {
 
     /** An ESL event (drachtio-modesl). */
     interface EslEvent {
-      getHeader(name: string): string | undefined;
+      /** drachtio-modesl returns `null` (not undefined) for a header the event lacks. */
+      getHeader(name: string): string | null | undefined;
       getBody(): string;
     }
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/ports/clock.ts';
 import { isPacerError } from '../../src/domain/pacer-error.ts';
-import { AVMD_BEEP_EVENT, AVMD_START_ARGS, FsmrfMediaServer, MOD_AMD_EVENT, amdArgument } from '../../src/adapters/telephony/drachtio/fsmrf-media-server.ts';
+import { AVMD_BEEP_EVENT, AVMD_START_ARGS, FsmrfMediaServer, MOD_AMD_EVENT, amdArgument, amdDecisionFrom } from '../../src/adapters/telephony/drachtio/fsmrf-media-server.ts';
 import type { MediaEndpoint } from '../../src/adapters/telephony/drachtio/media-server-port.ts';
 import { createSrfClient } from '../../src/adapters/telephony/drachtio/srf-client.ts';
-import { FakeMediaServer, FakeMrf, type FakeEndpoint } from './support/fake-fsmrf.ts';
+import { FakeEslEvent, FakeMediaServer, FakeMrf, type FakeEndpoint } from './support/fake-fsmrf.ts';
 import { ManualTimers } from './support/manual-timers.ts';
 import { recordingLogger } from './support/recording-logger.ts';
 
@@ -158,7 +158,32 @@ describe('FsmrfEndpoint: media operations', () => {
     fake.emit('destroy');
     expect(causes).toEqual(['NORMAL_CLEARING', 'UNKNOWN']);
     await ep.destroy();
-    expect(fake.calls.at(-1)?.method).toBe('destroy');
+    expect(fake.calls.some((c) => c.method === 'destroy')).toBe(true);
+  });
+
+  it('tears a bridged channel down with uuid_kill through the API, not only the queued hangup', async () => {
+    const { ep, fake } = await endpoint();
+    fake.hangup = 'blocked';
+    await ep.destroy();
+    expect(fake.calls.filter((c) => c.method === 'api')).toEqual([{ method: 'api', args: ['uuid_kill', [fake.uuid, 'NORMAL_CLEARING']] }]);
+    await ep.destroy(); // idempotent: nothing more is sent
+    expect(fake.calls.filter((c) => c.method === 'api')).toHaveLength(1);
+  });
+
+  it('bounds destroy(): rejects with TELEPHONY_UNAVAILABLE when FreeSWITCH never hangs up', async () => {
+    const { fs, ms, timers } = await connected();
+    const ep = await fs.createEndpoint();
+    const fake = ms.endpoints[0];
+    if (!fake) throw new Error('no endpoint created');
+    fake.hangup = 'never';
+    const outcome = ep.destroy().then(
+      () => 'resolved',
+      (err: unknown) => (isPacerError(err, 'TELEPHONY_UNAVAILABLE') ? 'unavailable' : 'other'),
+    );
+    await flush();
+    await timers.advance(4999);
+    await timers.advance(1);
+    expect(await outcome).toBe('unavailable');
   });
 });
 
@@ -190,6 +215,16 @@ describe('FsmrfEndpoint: AMD (mod_amd)', () => {
     await flush();
     expect(decided).toEqual({ result: 'human', cause: 'SILENCEAFTERGREETING' });
     expect(fake.listenerCount(MOD_AMD_EVENT)).toBe(0);
+  });
+
+  it('non-blocking build: an execute-complete without amd_result (getHeader null) waits for amd::info', async () => {
+    const { ep, fake } = await endpoint();
+    expect(amdDecisionFrom(new FakeEslEvent({ 'Event-Name': 'CHANNEL_EXECUTE_COMPLETE' }))).toBeUndefined();
+    expect(amdDecisionFrom(new FakeEslEvent({ variable_amd_result: ' ' }))).toBeUndefined();
+    const pending = ep.startAmd({});
+    await flush();
+    fake.fireCustom(MOD_AMD_EVENT, { 'Unique-ID': fake.uuid, variable_amd_result: 'MACHINE', variable_amd_cause: 'MAXWORDS' });
+    await expect(pending).resolves.toEqual({ result: 'machine', cause: 'MAXWORDS' });
   });
 
   it('maps NOTSURE (analysis time over) to unknown with its cause, and a bare result to its own cause', async () => {

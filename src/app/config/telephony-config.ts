@@ -22,6 +22,8 @@ export const TELEPHONY_SETTINGS = {
   beepEngine: 'PACER_BEEP_ENGINE',
   mediaMaxSessions: 'PACER_MEDIA_MAX_SESSIONS',
   mediaMaxCps: 'PACER_MEDIA_MAX_CPS',
+  mediaListenAddress: 'PACER_MEDIA_LISTEN_ADDRESS',
+  mediaAdvertisedAddress: 'PACER_MEDIA_ADVERTISED_ADDRESS',
 } as const;
 export type TelephonySettingKey = keyof typeof TELEPHONY_SETTINGS;
 
@@ -37,7 +39,8 @@ function parseUrl(text: string, protocol: string): URL | undefined {
 /**
  * The drachtio/FreeSWITCH adapter options from `DRACHTIO_URL` (`drachtio://<secret>@host:9022`),
  * `FREESWITCH_URL` (`esl://<password>@host:8021`, several separated by commas), the trunk and the
- * AMD settings. Null unless `PACER_TELEPHONY=drachtio`; then the URLs and the trunk are required.
+ * AMD settings, `PACER_MEDIA_LISTEN_ADDRESS` / `PACER_MEDIA_ADVERTISED_ADDRESS` for FreeSWITCH's
+ * connections back to Pacer. Null unless `PACER_TELEPHONY=drachtio`; then the URLs and the trunk are required.
  */
 export function readDrachtioOptions<K extends string>(r: SettingReaders<K | TelephonySettingKey>, enabled: boolean): DrachtioAdapterOptions | null {
   const drachtioText = r.str('drachtioUrl');
@@ -48,6 +51,10 @@ export function readDrachtioOptions<K extends string>(r: SettingReaders<K | Tele
   const amdTimeoutMs = r.num('amdTimeoutMs', 5_000, (n) => Number.isInteger(n) && n >= 500 && n <= 60_000, 'must be an integer 500-60000');
   const maxSessions = r.num('mediaMaxSessions', 500, (n) => Number.isInteger(n) && n >= 1, 'must be a positive integer');
   const maxCps = r.num('mediaMaxCps', 30, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'must be an integer 1-10000');
+  // Where FreeSWITCH's outbound ESL connections reach Pacer (drachtio-fsmrf's listen address and
+  // the one it advertises in X-esl-outbound); unset: fsmrf picks the host's first non-loopback IPv4.
+  const listenAddress = r.str('mediaListenAddress');
+  const advertisedAddress = r.str('mediaAdvertisedAddress');
   if (!enabled) return null;
   const missing = (key: TelephonySettingKey, what: string): null => {
     r.issues.push({ field: r.fieldOf(key), reason: `required with PACER_TELEPHONY=drachtio: ${what}` });
@@ -62,7 +69,7 @@ export function readDrachtioOptions<K extends string>(r: SettingReaders<K | Tele
       r.issues.push({ field: `${r.fieldOf('freeswitchUrl')}[${i}]`, reason: 'must look like esl://<password>@host:8021' });
       return [];
     }
-    return [{ id: `fs${i + 1}`, eslHost: u.hostname, eslPort: Number(u.port || 8021), eslSecret: decodeURIComponent(u.password || u.username || 'ClueCon'), maxSessions, maxCps, hasModAmd: amdEngine === 'mod_amd', hasModAvmd: beepEngine === 'mod_avmd' }];
+    return [{ id: `fs${i + 1}`, eslHost: u.hostname, eslPort: Number(u.port || 8021), eslSecret: decodeURIComponent(u.password || u.username || 'ClueCon'), maxSessions, maxCps, hasModAmd: amdEngine === 'mod_amd', hasModAvmd: beepEngine === 'mod_avmd', ...(listenAddress === null ? {} : { listenAddress }), ...(advertisedAddress === null ? {} : { advertisedAddress }) }];
   });
   if (trunkUri === null) missing('trunkUri', 'the carrier trunk, e.g. sip:{to}@carrier.example.com');
   if (drachtio === null || drachtio === undefined || trunkUri === null || mediaServers.length === 0) return null;

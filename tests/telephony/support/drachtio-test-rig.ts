@@ -31,7 +31,9 @@ export async function waitUntil(predicate: () => boolean, what: string): Promise
  * The drachtio adapter wired to the real drachtio-srf library, a scripted drachtio-server on a
  * local TCP port and scripted media servers, all on one manual clock.
  */
-export async function startDrachtioRig(overrides: { mediaServers?: Partial<MediaServerOptions>[]; amd?: Partial<DrachtioAdapterOptions['amd']> } = {}): Promise<DrachtioRig> {
+export async function startDrachtioRig(
+  overrides: { mediaServers?: Partial<MediaServerOptions>[]; amd?: Partial<DrachtioAdapterOptions['amd']>; trunkUri?: string; closeTimeoutMs?: number } = {},
+): Promise<DrachtioRig> {
   const clock = new ManualClock(1_700_000_000_000);
   const timers = new ManualTimers(clock);
   const secret = 'cymru';
@@ -42,9 +44,10 @@ export async function startDrachtioRig(overrides: { mediaServers?: Partial<Media
   const options: DrachtioAdapterOptions = {
     drachtio: { host: '127.0.0.1', port: double.port, secret, reconnectMaxDelayMs: 20 },
     mediaServers: serverOptions,
-    trunk: { uri: 'sip:carrier.example.com:5060' },
+    trunk: { uri: overrides.trunkUri ?? 'sip:carrier.example.com:5060' },
     amd: { engine: 'mod_amd', timeoutMs: 6000, ...overrides.amd },
     beep: { engine: 'mod_avmd' },
+    ...(overrides.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: overrides.closeTimeoutMs }),
   };
   const media = serverOptions.map((o) => new ScriptedMediaServer(o.id, timers));
   const logger = recordingLogger();

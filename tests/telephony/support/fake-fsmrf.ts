@@ -12,8 +12,9 @@ export class FakeEslEvent implements Mrf.EslEvent {
     this.#body = body;
   }
 
-  getHeader(name: string): string | undefined {
-    return this.#headers[name];
+  /** Like drachtio-modesl's `Event#getHeader`: `null` for a header the event lacks. */
+  getHeader(name: string): string | null {
+    return this.#headers[name] ?? null;
   }
 
   getBody(): string {
@@ -40,6 +41,12 @@ export class FakeEndpoint extends EventEmitter implements Mrf.Endpoint {
   readonly subscribed = new Set<string>();
   bridgeError: Error | undefined;
   playError: Error | undefined;
+  /**
+   * How a queued `hangup` fares: `runs` (idle channel), `blocked` (a bridged channel stuck in its
+   * media read: only `uuid_kill` ends it), `never` (FreeSWITCH does not answer at all).
+   */
+  hangup: 'runs' | 'blocked' | 'never' = 'runs';
+  #killed: (() => void) | undefined;
   #sdpVersion = 1;
 
   constructor(uuid: string) {
@@ -70,6 +77,7 @@ export class FakeEndpoint extends EventEmitter implements Mrf.Endpoint {
 
   async api(command: string, args?: string | string[]): Promise<{ body?: string } | undefined> {
     this.calls.push({ method: 'api', args: args === undefined ? [command] : [command, args] });
+    if (command === 'uuid_kill' && this.hangup !== 'never') this.#killed?.();
     return { body: '+OK' };
   }
 
@@ -87,6 +95,8 @@ export class FakeEndpoint extends EventEmitter implements Mrf.Endpoint {
   async destroy(): Promise<void> {
     this.calls.push({ method: 'destroy', args: [] });
     this.connected = false;
+    if (this.hangup === 'runs') return;
+    await new Promise<void>((resolve) => (this.#killed = resolve));
   }
 
   addCustomEventListener(event: string, handler: (args: unknown, evt: Mrf.EslEvent) => void): void {

@@ -76,6 +76,9 @@ export class ScriptedMediaServer implements MediaServerPort {
     for (const release of this.#held.splice(0)) release();
   }
 
+  /** The SDP the next endpoints offer instead of the plain one (e.g. FreeSWITCH's SRTP + RTP offer). */
+  offerSdp: string | undefined;
+
   async createEndpoint(): Promise<MediaEndpoint> {
     if (this.holdCreates) await new Promise<void>((resolve) => this.#held.push(resolve));
     if (!this.#up) throw new Error(`media server ${this.id} is not connected`);
@@ -113,12 +116,14 @@ export class ScriptedEndpoint implements MediaEndpoint {
   amdStarted = false;
   beepDetectionStarted = false;
   destroyed = false;
+  /** `destroy()` never settles (FreeSWITCH stuck). */
+  hangsOnDestroy = false;
 
   constructor(server: ScriptedMediaServer, uuid: string, timers: TimerScheduler) {
     this.server = server;
     this.uuid = uuid;
     this.#timers = timers;
-    this.localSdp = audioSdp(`fs-${uuid}`, 20_000);
+    this.localSdp = server.offerSdp ?? audioSdp(`fs-${uuid}`, 20_000);
   }
 
   async modify(remoteSdp: string): Promise<string> {
@@ -168,6 +173,7 @@ export class ScriptedEndpoint implements MediaEndpoint {
 
   async destroy(): Promise<void> {
     this.destroyed = true;
+    if (this.hangsOnDestroy) await new Promise<never>(() => undefined);
   }
 
   onEnded(listener: (cause: string) => void): void {

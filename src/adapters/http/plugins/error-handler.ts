@@ -46,6 +46,12 @@ function body(code: string, message: string, issues?: readonly FieldIssue[]): Er
   return { error: { code, message, ...(issues !== undefined && issues.length > 0 ? { issues: issues.map((i) => ({ ...i })) } : {}) } };
 }
 
+/** `message: cause` unless the message already names the cause. */
+function withCause(message: string, cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '';
+  return text === '' || message.includes(text) ? message : `${message}: ${text}`;
+}
+
 /** Ajv reports a failed `anyOf` with one error per branch plus the anyOf itself: keep the useful ones. */
 function validationIssues(items: readonly ValidationItem[], context: string | undefined): FieldIssue[] {
   const seen = new Set<string>();
@@ -75,6 +81,11 @@ function validationIssues(items: readonly ValidationItem[], context: string | un
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     if (isPacerError(err)) {
+      if (err.code === 'TELEPHONY_UNAVAILABLE') {
+        // Telephony (drachtio, FreeSWITCH, a SIP contact) refused or is down: 503 naming the cause.
+        request.log.warn({ err, cause: err.cause }, 'telephony unavailable');
+        return reply.status(503).send(body(err.code, withCause(err.message, err.cause)));
+      }
       const status = statusByCode[err.code] ?? 500;
       if (status >= 500) {
         request.log.error({ err, cause: err.cause }, 'request failed');

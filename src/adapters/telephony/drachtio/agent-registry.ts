@@ -3,6 +3,8 @@ import type { AgentEndpoint, AgentLegLost } from '../../../domain/ports/telephon
 import { PacerError } from '../../../domain/pacer-error.ts';
 import type { MediaEndpoint } from './media-server-port.ts';
 import type { MediaServerPool, PooledMediaServer } from './media-server-pool.ts';
+import { nameAddr } from './drachtio-adapter-options.ts';
+import { singleAudioOffer } from './sdp-offer.ts';
 import { isSipFailure, type SipDialog, type SrfClient } from './srf-client.ts';
 import type { TelephonyLogger } from './telephony-deps.ts';
 
@@ -81,17 +83,31 @@ export class AgentRegistry {
     this.#pending.add(agentId);
     let endpoint: MediaEndpoint | undefined;
     let dialog: SipDialog | undefined;
-    try {
-      endpoint = await server.port.createEndpoint();
-      dialog = await this.#srf.createUAC(contact, { localSdp: endpoint.localSdp, callingNumber: 'pacer', headers: { 'X-Pacer-Agent-Id': agentId } }, {});
-      await endpoint.modify(dialog.remote.sdp);
-      await endpoint.setVariables({ park_after_bridge: 'true', hangup_after_bridge: 'false' });
-    } catch (err) {
+    const fail = async (message: string, err: unknown): Promise<never> => {
       this.#pending.delete(agentId);
       this.#pool.release(server);
       await this.#teardown(log, dialog, endpoint);
-      const detail = isSipFailure(err) ? ` (SIP ${err.status})` : '';
-      throw new PacerError('TELEPHONY_UNAVAILABLE', `agent ${agentId}'s contact could not be connected${detail}`, { cause: err });
+      log.error({ err }, message);
+      throw new PacerError('TELEPHONY_UNAVAILABLE', message, { cause: err });
+    };
+    try {
+      endpoint = await server.port.createEndpoint();
+    } catch (err) {
+      return fail(`media server ${server.options.id} refused an endpoint for agent ${agentId}: ${errorText(err)}`, err);
+    }
+    const offer = singleAudioOffer(endpoint.localSdp);
+    if (offer === undefined) return fail(`media server ${server.options.id} offers no plain RTP/AVP audio stream (check rtp_secure_media)`, undefined);
+    try {
+      dialog = await this.#srf.createUAC(contact, { localSdp: offer, callingNumber: 'pacer', headers: { To: nameAddr(contact), 'X-Pacer-Agent-Id': agentId } }, {});
+    } catch (err) {
+      const detail = isSipFailure(err) ? ` (SIP ${err.status})` : `: ${errorText(err)}`;
+      return fail(`agent ${agentId}'s contact could not be connected${detail}`, err);
+    }
+    try {
+      await endpoint.modify(dialog.remote.sdp);
+      await endpoint.setVariables({ park_after_bridge: 'true', hangup_after_bridge: 'false' });
+    } catch (err) {
+      return fail(`media server ${server.options.id} could not connect agent ${agentId}'s media: ${errorText(err)}`, err);
     }
     this.#pending.delete(agentId);
     const leg: AgentLeg = { agentId, contact, server, endpoint, dialog, callId: undefined, onLost };
@@ -158,4 +174,9 @@ export class AgentRegistry {
     }
     if (endpoint) await endpoint.destroy().catch((err: unknown) => log.warn({ err }, "destroying the agent's endpoint failed"));
   }
+}
+
+function errorText(err: unknown): string {
+  if (isSipFailure(err)) return `SIP ${err.status}`;
+  return err instanceof Error ? err.message : String(err);
 }

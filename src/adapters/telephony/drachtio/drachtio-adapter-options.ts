@@ -74,6 +74,8 @@ export interface DrachtioAdapterOptions {
   beep: { engine: 'mod_avmd' | 'none' };
   /** Reconnect backoff for media servers (ESL). Defaults 500 ms .. 10 s. */
   mediaReconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Upper bound of `close()` waiting for BYEs and hangups (default 10 s). */
+  closeTimeoutMs?: number;
 }
 
 const SIP_URI = /^sips?:[^\s]+$/;
@@ -119,6 +121,7 @@ export function validateDrachtioAdapterOptions(options: DrachtioAdapterOptions):
   }
   if (!['mod_amd', 'none'].includes(options.amd.engine)) bad('telephony.amd.engine', "must be 'mod_amd' or 'none'");
   positiveInt('telephony.amd.timeoutMs', options.amd.timeoutMs, 60_000);
+  if (options.closeTimeoutMs !== undefined) positiveInt('telephony.closeTimeoutMs', options.closeTimeoutMs, 600_000);
   if (!['mod_avmd', 'none'].includes(options.beep.engine)) bad('telephony.beep.engine', "must be 'mod_avmd' or 'none'");
   if (issues.length > 0) {
     throw new PacerError('CONFIG_INVALID', `invalid telephony configuration: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, { issues });
@@ -130,4 +133,13 @@ export function trunkRequestUri(trunkUri: string, to: string): string {
   if (trunkUri.includes('{to}')) return trunkUri.replace('{to}', to);
   const colon = trunkUri.indexOf(':');
   return `${trunkUri.slice(0, colon + 1)}${to}@${trunkUri.slice(colon + 1)}`;
+}
+
+/**
+ * A URI as a SIP name-addr (`<sip:...;transport=udp>`) for the To header: without the angle
+ * brackets drachtio-server's To header would make `;transport=udp` a header parameter instead of
+ * a URI parameter (RFC 3261 20.10).
+ */
+export function nameAddr(uri: string): string {
+  return `<${uri}>`;
 }

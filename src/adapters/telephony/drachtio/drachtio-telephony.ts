@@ -16,7 +16,7 @@ import type { MediaServerPort } from './media-server-port.ts';
 import { MediaServerPool, PooledMediaServer } from './media-server-pool.ts';
 import { OutboundCall } from './outbound-call.ts';
 import { createSrfClient, stopSrf, type SrfClient } from './srf-client.ts';
-import { maskPhoneNumber, systemTimers, type DrachtioTelephonyDeps, type TelephonyLogger, type TimerScheduler } from './telephony-deps.ts';
+import { maskPhoneNumber, settlesWithin, systemTimers, type DrachtioTelephonyDeps, type TelephonyLogger, type TimerScheduler } from './telephony-deps.ts';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
@@ -171,11 +171,25 @@ export class DrachtioTelephony implements TelephonyPort {
     await this.#agents.logout(agentId);
   }
 
+  /**
+   * Ends every call (records closed at once), logs every agent out, then disconnects. Waiting for
+   * the BYEs and hangups is bounded by `closeTimeoutMs` (default 10 s): past it the connections are
+   * closed anyway and what was still pending is logged.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([...this.#calls.values()].map((call) => call.shutdown()));
-    await this.#agents.logoutAll();
+    const limitMs = this.#options.closeTimeoutMs ?? 10_000;
+    const calls = this.#calls.size;
+    const teardown = Promise.all([...this.#calls.values()].map((call) => call.shutdown())).then(() => this.#agents.logoutAll());
+    let inTime = false;
+    try {
+      inTime = await settlesWithin(teardown, limitMs, this.#timers);
+    } catch (err) {
+      this.#log.error({ err }, 'tearing calls and agents down failed');
+      inTime = true;
+    }
+    if (!inTime) this.#log.error({ closeTimeoutMs: limitMs, calls }, 'calls or agent legs were not torn down in time: disconnecting anyway');
     stopSrf(this.#srf);
     await Promise.all(this.#pool.servers.map((s) => s.port.close()));
     this.#log.info({}, 'telephony closed');

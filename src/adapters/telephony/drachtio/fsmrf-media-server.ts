@@ -3,7 +3,7 @@ import { PacerError } from '../../../domain/pacer-error.ts';
 import type { MediaServerOptions } from './drachtio-adapter-options.ts';
 import type { AmdDecision, MediaEndpoint, MediaServerPort, MediaServerStats } from './media-server-port.ts';
 import type { SrfClient } from './srf-client.ts';
-import type { TelephonyLogger, TimerScheduler } from './telephony-deps.ts';
+import { settlesWithin, type TelephonyLogger, type TimerScheduler } from './telephony-deps.ts';
 
 /**
  * CUSTOM event subclasses the endpoints subscribe to (verified against the module sources, see
@@ -52,6 +52,7 @@ export class FsmrfMediaServer implements MediaServerPort {
   readonly #timers: TimerScheduler;
   readonly #initialDelayMs: number;
   readonly #maxDelayMs: number;
+  readonly #hangupTimeoutMs: number;
   readonly #listeners: ((up: boolean) => void)[] = [];
   #server: Mrf.MediaServer | undefined;
   #delayMs: number;
@@ -65,6 +66,8 @@ export class FsmrfMediaServer implements MediaServerPort {
       logger: TelephonyLogger;
       timers: TimerScheduler;
       reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+      /** How long `destroy()` waits for FreeSWITCH to hang an endpoint up (default 5 s). */
+      hangupTimeoutMs?: number;
       /** Replaces drachtio-fsmrf (tests). */
       mrf?: MrfConnector;
     },
@@ -77,6 +80,7 @@ export class FsmrfMediaServer implements MediaServerPort {
     this.#initialDelayMs = deps.reconnect?.initialDelayMs ?? 500;
     this.#maxDelayMs = deps.reconnect?.maxDelayMs ?? 10_000;
     this.#delayMs = this.#initialDelayMs;
+    this.#hangupTimeoutMs = deps.hangupTimeoutMs ?? 5000;
   }
 
   connected(): boolean {
@@ -100,7 +104,7 @@ export class FsmrfMediaServer implements MediaServerPort {
     const server = this.#server;
     if (!server) throw new PacerError('TELEPHONY_UNAVAILABLE', `media server ${this.id} is not connected`);
     const endpoint = await server.createEndpoint(opts.remoteSdp === undefined ? {} : { remoteSdp: opts.remoteSdp });
-    return new FsmrfEndpoint(endpoint, this.#log.child({ endpoint: endpoint.uuid }));
+    return new FsmrfEndpoint(endpoint, this.#log.child({ endpoint: endpoint.uuid }), this.#timers, this.#hangupTimeoutMs);
   }
 
   async close(): Promise<void> {
@@ -168,10 +172,18 @@ const AMD_RESULTS: Readonly<Record<string, AmdDecision['result']>> = { HUMAN: 'h
  * `AMD-Result` / `AMD-Cause` are read too, for builds that add them as headers.
  */
 export function amdDecisionFrom(evt: Mrf.EslEvent): AmdDecision | undefined {
-  const raw = evt.getHeader('variable_amd_result') ?? evt.getHeader('AMD-Result');
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const result = raw.trim().toUpperCase();
-  return { result: AMD_RESULTS[result] ?? 'unknown', cause: evt.getHeader('variable_amd_cause') ?? evt.getHeader('AMD-Cause') ?? result };
+  const raw = eslHeader(evt, 'variable_amd_result') ?? eslHeader(evt, 'AMD-Result');
+  if (raw === undefined) return undefined;
+  const result = raw.toUpperCase();
+  return { result: AMD_RESULTS[result] ?? 'unknown', cause: eslHeader(evt, 'variable_amd_cause') ?? eslHeader(evt, 'AMD-Cause') ?? result };
+}
+
+/** A header's trimmed value, or undefined when absent (drachtio-modesl gives `null`) or blank. */
+export function eslHeader(evt: Mrf.EslEvent, name: string): string | undefined {
+  const value = evt.getHeader(name);
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
 }
 
 /**
@@ -189,10 +201,14 @@ export function amdArgument(params: Readonly<Record<string, number>>): string {
 class FsmrfEndpoint implements MediaEndpoint {
   readonly #endpoint: Mrf.Endpoint;
   readonly #log: TelephonyLogger;
+  readonly #timers: TimerScheduler;
+  readonly #hangupTimeoutMs: number;
 
-  constructor(endpoint: Mrf.Endpoint, log: TelephonyLogger) {
+  constructor(endpoint: Mrf.Endpoint, log: TelephonyLogger, timers: TimerScheduler, hangupTimeoutMs: number) {
     this.#endpoint = endpoint;
     this.#log = log;
+    this.#timers = timers;
+    this.#hangupTimeoutMs = hangupTimeoutMs;
   }
 
   get uuid(): string {
@@ -255,7 +271,7 @@ class FsmrfEndpoint implements MediaEndpoint {
   async startBeepDetection(onBeep: () => void): Promise<void> {
     let fired = false;
     const onEvent = (_args: unknown, evt: Mrf.EslEvent): void => {
-      if (fired || (evt.getHeader('Beep-Status') ?? '').toUpperCase() !== 'DETECTED') return;
+      if (fired || (eslHeader(evt, 'Beep-Status') ?? '').toUpperCase() !== 'DETECTED') return;
       fired = true;
       this.#endpoint.removeCustomEventListener(AVMD_BEEP_EVENT, onEvent);
       this.#endpoint.execute('avmd_stop').catch((err: unknown) => this.#log.warn({ err }, 'stopping beep detection failed'));
@@ -278,8 +294,23 @@ class FsmrfEndpoint implements MediaEndpoint {
     await this.#endpoint.play(file);
   }
 
+  /**
+   * Hangs the channel up with `uuid_kill` through the API and waits (bounded) for FreeSWITCH's BYE.
+   * fsmrf's own `destroy()` only queues the `hangup` application, which a bridged channel blocked
+   * in its media read never runs; it is still called first, for its state and its BYE listener.
+   */
   async destroy(): Promise<void> {
-    await this.#endpoint.destroy();
+    const endpoint = this.#endpoint;
+    if (!endpoint.connected) return;
+    const hungUp = endpoint.destroy();
+    const killed = endpoint.api('uuid_kill', [endpoint.uuid, 'NORMAL_CLEARING']).then((res) => {
+      const body = res?.body ?? '';
+      if (!body.startsWith('+OK') && !/No such channel/i.test(body)) this.#log.warn({ reply: body.trim() }, 'uuid_kill was refused');
+    });
+    killed.catch((err: unknown) => this.#log.warn({ err }, 'uuid_kill could not be sent'));
+    if (!(await settlesWithin(hungUp, this.#hangupTimeoutMs, this.#timers))) {
+      throw new PacerError('TELEPHONY_UNAVAILABLE', `endpoint ${this.uuid} was not hung up within ${this.#hangupTimeoutMs} ms`);
+    }
   }
 
   onEnded(listener: (cause: string) => void): void {

@@ -2,10 +2,11 @@ import type { Clock } from '../../../domain/ports/clock.ts';
 import type { CallEvent, FailureReason, OriginateRequest } from '../../../domain/ports/telephony-port.ts';
 import { PacerError } from '../../../domain/pacer-error.ts';
 import type { DrachtioAdapterOptions } from './drachtio-adapter-options.ts';
-import { trunkRequestUri } from './drachtio-adapter-options.ts';
+import { nameAddr, trunkRequestUri } from './drachtio-adapter-options.ts';
 import type { MediaEndpoint } from './media-server-port.ts';
 import type { PooledMediaServer } from './media-server-pool.ts';
 import { sipFailureReason } from './sip-failure-reason.ts';
+import { singleAudioOffer } from './sdp-offer.ts';
 import { isSipFailure, type SipDialog, type SipMessageView, type SipReply, type SipResponseView, type SrfClient, type UacRequest } from './srf-client.ts';
 import type { TelephonyLogger, TimerScheduler } from './telephony-deps.ts';
 
@@ -96,15 +97,22 @@ export class OutboundCall {
       await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: this.#cancelReason });
       return;
     }
+    const offer = singleAudioOffer(endpoint.localSdp);
+    if (offer === undefined) {
+      this.#log.error({ mediaServer: this.media.options.id }, 'the media endpoint offers no plain RTP/AVP audio stream (check rtp_secure_media)');
+      await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: 'error' });
+      return;
+    }
     const trunk = this.#ctx.options.trunk;
     let dialog: SipDialog;
     try {
+      const requestUri = trunkRequestUri(trunk.uri, this.request.to);
       dialog = await this.#ctx.srf.createUAC(
-        trunkRequestUri(trunk.uri, this.request.to),
+        requestUri,
         {
-          localSdp: endpoint.localSdp,
+          localSdp: offer,
           callingNumber: this.request.callerId,
-          headers: { ...trunk.headers, 'X-Pacer-Call-Id': this.id },
+          headers: { To: nameAddr(requestUri), ...trunk.headers, 'X-Pacer-Call-Id': this.id },
           ...(trunk.proxy === undefined ? {} : { proxy: trunk.proxy }),
           ...(trunk.auth === undefined ? {} : { auth: trunk.auth }),
         },

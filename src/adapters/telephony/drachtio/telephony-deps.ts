@@ -54,3 +54,28 @@ export function maskPhoneNumber(e164: string): string {
   if (e164.length <= 5) return '*'.repeat(e164.length);
   return `${e164.slice(0, 2)}${'*'.repeat(e164.length - 4)}${e164.slice(-2)}`;
 }
+
+/**
+ * Waits for `work` at most `limitMs`: resolves true when it settled in time (its rejection is
+ * passed on), false when the limit passed first. The work itself is not cancelled.
+ *
+ * @example
+ * ```ts
+ * if (!(await settlesWithin(endpoint.destroy(), 5000, timers))) log.warn({}, 'hangup still pending');
+ * ```
+ */
+export function settlesWithin(work: Promise<unknown>, limitMs: number, timers: TimerScheduler): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const handle = timers.setTimeout(() => resolve(false), limitMs);
+    work.then(
+      () => {
+        timers.clearTimeout(handle);
+        resolve(true);
+      },
+      (err: unknown) => {
+        timers.clearTimeout(handle);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
