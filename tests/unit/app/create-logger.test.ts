@@ -42,3 +42,19 @@ describe('createLogger', () => {
     expect(out.lines()[0]).toMatchObject({ phone: '+1********23' });
   });
 });
+
+describe('createLogger: numbers inside text', () => {
+  it('masks phone numbers in request URLs and in messages', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', destination: out.destination });
+    logger.info({ req: { method: 'DELETE', url: '/v1/dnc-lists/3f0c/numbers/+12125550123?x=1' } }, 'incoming request');
+    logger.info({ url: '/v1/dnc/check?phone=%2B12125550123' });
+    logger.warn('could not dial +12125550123: busy');
+    logger.error({ err: new Error('phone +442079460958 is on a DNC list') }, 'failed');
+    const text = JSON.stringify(out.lines());
+    expect(text).not.toContain('5550123');
+    expect(text).not.toContain('79460958');
+    expect(text).toContain('/v1/dnc-lists/3f0c/numbers/');
+    expect(text).toContain('could not dial');
+  });
+});
