@@ -25,13 +25,17 @@ export function dialerLifecycle(dialer: Dialer, db: Kysely<Database>, config: Pa
         });
       }
     },
+    onSettingsChanged(campaign) {
+      dialer.runtime.campaignChanged(campaign);
+    },
     async onStatusChanged(campaign, command) {
       switch (command) {
         case 'start':
           if ((await dialer.runtime.runCampaign(campaign.id)) === 'running') await dialer.ensureSimAgents(campaign.id);
           return;
         case 'pause':
-          dialer.runtime.pauseCampaign(campaign.id);
+          // Answers once no call of the campaign can be originated any more.
+          await dialer.runtime.pauseCampaign(campaign.id);
           return;
         case 'stop':
           await dialer.runtime.stopCampaign(campaign.id);

@@ -51,6 +51,12 @@ export class AttemptWriteBehind {
     this.#o = { flushMs: 200, ...options };
   }
 
+  /** The campaign's retry rules changed (a settings edit): used for the leads settled from now on. */
+  applyRules(retryRules: RetryRules, maxAttemptsPerLead: number): void {
+    this.#o.retryRules = retryRules;
+    this.#o.maxAttemptsPerLead = maxAttemptsPerLead;
+  }
+
   get pending(): number {
     return this.#records.size + this.#ended.length;
   }

@@ -17,6 +17,8 @@ export interface CampaignLeaseKeeperOptions {
    * again. The runner places calls only while it holds the lease.
    */
   onHeldChange: (held: boolean) => void;
+  /** When the lease was acquired (before the acquire call was sent): the local deadline starts there. */
+  acquiredAtMs?: number;
 }
 
 /**
@@ -38,13 +40,28 @@ export class CampaignLeaseKeeper {
   #state: LeaseState = 'held';
   #cancel: (() => void) | undefined;
   #stopped = false;
+  /**
+   * The local deadline: the lease is surely ours until `ttl` after the last successful renewal was
+   * *sent* (a slow or hung answer cannot stretch it), less a safety margin for clock drift.
+   */
+  #validUntilMs: number;
 
   constructor(options: CampaignLeaseKeeperOptions) {
     this.#o = options;
+    this.#validUntilMs = (options.acquiredAtMs ?? options.scheduler.nowMs()) + this.#safeTtlMs();
   }
 
   get held(): boolean {
     return this.#state === 'held';
+  }
+
+  /** Held, and by the local deadline: what a dial needs as proof (no proof, no dial). */
+  heldNow(): boolean {
+    return this.#state === 'held' && !this.#stopped && this.#o.scheduler.nowMs() < this.#validUntilMs;
+  }
+
+  #safeTtlMs(): number {
+    return this.#o.ttlMs * 0.9;
   }
 
   start(): void {
@@ -67,12 +84,15 @@ export class CampaignLeaseKeeper {
   }
 
   async #keep(): Promise<void> {
-    const { lease, nodeId, campaignId, ttlMs, logger } = this.#o;
+    const { nodeId, campaignId, ttlMs, logger } = this.#o;
     const name = `campaign:${campaignId}`;
     let state: LeaseState;
+    const sentAtMs = this.#o.scheduler.nowMs();
     try {
       // A lease that expired during an outage is free again: take it back unless another node has.
-      state = (await lease.renew(name, nodeId, ttlMs)) || (await lease.acquire(name, nodeId, ttlMs)) ? 'held' : 'elsewhere';
+      // A renewal that hangs is given up after a third of the TTL (the next one is due then).
+      state = (await withTimeout(this.#renewOrAcquire(name, nodeId, ttlMs), ttlMs / 3, this.#o.scheduler)) ? 'held' : 'elsewhere';
+      if (state === 'held') this.#validUntilMs = sentAtMs + this.#safeTtlMs();
     } catch (err) {
       if (this.#state !== 'unreachable') logger.error({ err, campaignId }, 'campaign lease renewal failed: no new calls from this node until it succeeds');
       this.#set('unreachable');
@@ -83,10 +103,32 @@ export class CampaignLeaseKeeper {
     this.#set(state);
   }
 
+  async #renewOrAcquire(name: string, nodeId: string, ttlMs: number): Promise<boolean> {
+    const { lease } = this.#o;
+    return (await lease.renew(name, nodeId, ttlMs)) || (await lease.acquire(name, nodeId, ttlMs));
+  }
+
   #set(state: LeaseState): void {
     if (this.#stopped || state === this.#state) return;
     const wasHeld = this.#state === 'held';
     this.#state = state;
     if (wasHeld !== (state === 'held')) this.#o.onHeldChange(state === 'held');
   }
+}
+
+/** `work`, or a rejection after `timeoutMs` (on the scheduler's clock) if it has not settled by then. */
+function withTimeout<T>(work: Promise<T>, timeoutMs: number, scheduler: Scheduler): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const cancel = scheduler.at(scheduler.nowMs() + timeoutMs, () => reject(new Error(`lease renewal timed out after ${timeoutMs} ms`)));
+    work.then(
+      (v) => {
+        cancel();
+        resolve(v);
+      },
+      (err: unknown) => {
+        cancel();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 }

@@ -1,21 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import type { Campaign } from '../domain/campaign/campaign.ts';
 import { CallSession, type CallRecordPatch } from '../domain/call/call-session.ts';
 import { AbandonLedger } from '../domain/compliance/abandon-ledger.ts';
-import { nextWindowOpeningMs, type CallingHours } from '../domain/compliance/calling-window.ts';
-import { evaluateDial, type DialBlockReason } from '../domain/compliance/dial-gate.ts';
 import { createPacingPolicy } from '../domain/pacing/create-pacing-policy.ts';
 import type { PacingDecision, PacingPolicy } from '../domain/pacing/pacing-policy.ts';
 import { maskPhone, type Logger } from '../domain/ports/logger.ts';
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
-import type { CallAttemptRepository, NewCallAttempt } from '../adapters/db/repositories/call-attempt-repository.ts';
-import type { DialDecision, DialDecisionRepository } from '../adapters/db/repositories/dial-decision-repository.ts';
+import type { CallAttemptRepository } from '../adapters/db/repositories/call-attempt-repository.ts';
+import type { DialDecisionRepository } from '../adapters/db/repositories/dial-decision-repository.ts';
 import type { DialGateRepository } from '../adapters/db/repositories/dial-gate-repository.ts';
-import type { HopperRepository, LeasedLead } from '../adapters/db/repositories/hopper-repository.ts';
+import type { HopperRepository } from '../adapters/db/repositories/hopper-repository.ts';
 import { AttemptWriteBehind } from './attempt-write-behind.ts';
-import { CallCoordinator, type CoordinatorListener } from './call-coordinator.ts';
+import { CallCoordinator, type CallCoordinatorOptions, type CoordinatorListener } from './call-coordinator.ts';
+import { notDialed, planBatch, recheck, type PlannedDial } from './dial-planner.ts';
+import { Mailbox } from './mailbox.ts';
+import type { DialStore, NotDialed } from './ports/dial-store.ts';
 
 export interface CampaignRunnerDeps {
   scheduler: Scheduler;
@@ -24,6 +24,8 @@ export interface CampaignRunnerDeps {
   attempts: CallAttemptRepository;
   decisions: DialDecisionRepository;
   gate: DialGateRepository;
+  /** The dial batch transaction and the dials the re-check stopped. */
+  batches: DialStore;
   logger: Logger;
   nodeId: string;
   /** Pacing tick period (the engine decides this often). */
@@ -31,6 +33,10 @@ export interface CampaignRunnerDeps {
   /** How long a leased lead stays with this node if it dies. */
   leadLeaseMs?: number;
   maxAttemptsPerNumber?: number;
+  /** A dial is not originated when the callee's window closes within this margin. */
+  windowMarginMs?: number;
+  /** Whether this node holds the campaign's lease by its local deadline (no proof, no dial). */
+  leaseHeld?: () => boolean;
   listener?: Pick<CoordinatorListener, 'onBridged' | 'onAgentState'>;
   metrics?: RuntimeMetrics;
 }
@@ -53,68 +59,66 @@ const DAY_MS = 86_400_000;
 /** How often the hopper depth (due leads) is recounted; between counts it is tracked from the leases. */
 const HOPPER_REFRESH_MS = 15_000;
 
-/** When a blocked lead may be tried again, or how it is closed. */
-function afterBlock(reason: DialBlockReason, zones: readonly string[], hours: CallingHours, nowMs: number): { status: 'scheduled' | 'exhausted'; nextAttemptAtMs: number | null } {
-  switch (reason) {
-    case 'attempt_limit_lead':
-    case 'attempt_limit_number':
-      return { status: 'exhausted', nextAttemptAtMs: null };
-    case 'outside_calling_hours': {
-      // The latest opening among the zones evaluated (all must be open); the gate checks again then.
-      const openings = zones.map((z) => nextWindowOpeningMs(z, nowMs, hours) ?? nowMs + DAY_MS);
-      return { status: 'scheduled', nextAttemptAtMs: Math.max(nowMs + 60_000, ...openings) };
-    }
-    case 'unknown_time_zone':
-      // Callable only if the campaign's zone policy changes: look again in six hours.
-      return { status: 'scheduled', nextAttemptAtMs: nowMs + 6 * 3_600_000 };
-    case 'number_in_live_call':
-      return { status: 'scheduled', nextAttemptAtMs: nowMs + 5 * 60_000 };
-    case 'dnc':
-      // The number is flagged; another number of the lead may still be dialed.
-      return { status: 'scheduled', nextAttemptAtMs: nowMs };
-  }
+type RunnerOptions = Required<Omit<CampaignRunnerDeps, 'listener'>>;
+
+function policyFor(c: Campaign): PacingPolicy {
+  return createPacingPolicy({
+    name: c.dialMode === 'progressive' || c.dialMode === 'preview' ? 'progressive' : c.pacingPolicy,
+    maxAbandonRate: c.maxAbandonRate,
+    abandonWindow: c.abandonWindow,
+    ...(c.pacingRatio === null ? {} : { ratio: c.pacingRatio }),
+  });
 }
 
+const pacingKey = (c: Campaign): string => JSON.stringify([c.dialMode, c.pacingPolicy, c.pacingRatio, c.maxAbandonRate, c.abandonWindow]);
+
 /**
- * Runs one campaign on this node: every tick it asks the pacing engine how many calls to place,
- * leases that many due leads (`SKIP LOCKED`), passes each through the one dial gate (DNC now, callee
- * local time, attempt limits, live duplicates), records the decision in the hash-chained trail, writes
- * the call record and originates. Blocked dials never reach the telephony port.
+ * The single writer of one running campaign on this node (ADR 0007): one mailbox runs its pacing
+ * ticks, settings changes and pause/stop one after the other, and owns its calls and agents (through
+ * the {@link CallCoordinator}). A tick asks the pacing engine how many calls to place, leases due
+ * leads (`SKIP LOCKED`), passes each through the one dial gate, commits decisions, records and lead
+ * marks in one transaction, then re-checks every dial just before originate (still placing, lease
+ * held, window open with a margin, no DNC entry committed since the batch's read). A stopped dial is
+ * recorded as `not_dialed` with its reason; blocked dials never reach the telephony port.
  */
 export class CampaignRunner {
-  readonly campaign: Campaign;
   readonly coordinator: CallCoordinator;
-  readonly #d: Required<Omit<CampaignRunnerDeps, 'listener'>>;
-  readonly #ledger: AbandonLedger;
+  readonly #d: RunnerOptions;
+  readonly #coordinatorOptions: CallCoordinatorOptions;
   readonly #log: Logger;
-  readonly #policy: PacingPolicy;
   readonly #writer: AttemptWriteBehind;
+  readonly #mailbox = new Mailbox();
   readonly #leadByCall = new Map<string, { leadId: string }>();
+  #campaign: Campaign;
+  #pendingSettings: Campaign | undefined;
+  #ledger: AbandonLedger;
+  #policy: PacingPolicy;
   #placing = false;
   #stopped = false;
+  /** Bumped by every pause, resume and stop: a tick or dial of an older generation does not place. */
+  #generation = 0;
   #cancelTick: (() => void) | undefined;
-  #ticking: Promise<void> | undefined;
   #lastDecision: PacingDecision | undefined;
   #hopperDepth = 0;
   #hopperCheckedAtMs = Number.NEGATIVE_INFINITY;
   #originated = 0;
   #blocked = 0;
+  /** Stopped dials whose write failed (database unreachable): written again before the next batch. */
+  #notDialedBacklog: NotDialed[] = [];
 
   constructor(campaign: Campaign, deps: CampaignRunnerDeps) {
-    this.campaign = campaign;
-    this.#d = { tickMs: 250, leadLeaseMs: 5 * 60_000, maxAttemptsPerNumber: campaign.maxAttemptsPerLead, metrics: NO_RUNTIME_METRICS, ...deps } as Required<Omit<CampaignRunnerDeps, 'listener'>>;
+    this.#campaign = campaign;
+    this.#d = {
+      tickMs: 250, leadLeaseMs: 5 * 60_000, maxAttemptsPerNumber: campaign.maxAttemptsPerLead, metrics: NO_RUNTIME_METRICS,
+      windowMarginMs: 60_000, leaseHeld: () => true, ...deps,
+    } as RunnerOptions;
     this.#log = deps.logger.child({ campaignId: campaign.id });
     this.#ledger = new AbandonLedger({ window: campaign.abandonWindow, maxAbandonRate: campaign.maxAbandonRate });
-    const policy = createPacingPolicy({
-      name: campaign.dialMode === 'progressive' || campaign.dialMode === 'preview' ? 'progressive' : campaign.pacingPolicy,
-      maxAbandonRate: campaign.maxAbandonRate,
-      abandonWindow: campaign.abandonWindow,
-      ...(campaign.pacingRatio === null ? {} : { ratio: campaign.pacingRatio }),
-    });
-    this.coordinator = new CallCoordinator({
+    this.#policy = policyFor(campaign);
+    this.#coordinatorOptions = {
       scheduler: deps.scheduler,
       telephony: deps.telephony,
-      policy,
+      policy: this.#policy,
       ledger: this.#ledger,
       logger: this.#log,
       abandonMessage: campaign.abandonMessage,
@@ -130,8 +134,8 @@ export class CampaignRunner {
           return Promise.resolve();
         },
       },
-    });
-    this.#policy = policy;
+    };
+    this.coordinator = new CallCoordinator(this.#coordinatorOptions);
     this.#writer = new AttemptWriteBehind({
       scheduler: deps.scheduler,
       attempts: deps.attempts,
@@ -142,37 +146,52 @@ export class CampaignRunner {
     });
   }
 
-  /** Rebuilds the abandon ledger from the records of the legal window, then starts placing calls. */
-  async start(): Promise<void> {
-    const now = this.#d.scheduler.nowMs();
-    const windowMs = this.campaign.abandonWindow === '24h' ? DAY_MS : 30 * DAY_MS;
-    for (const h of await this.#d.gate.abandonHistory(this.campaign.id, now - windowMs)) {
-      if (h.liveAnswers > 0) this.#ledger.record('live_answer', h.hourMs, h.liveAnswers);
-      if (h.abandoned > 0) this.#ledger.record('abandon', h.hourMs, h.abandoned);
-    }
-    this.#placing = true;
-    this.#scheduleTick(now);
+  /** The settings the campaign runs with now. */
+  get campaign(): Campaign {
+    return this.#campaign;
   }
 
-  /** Stops placing calls; calls in progress go on. */
-  pause(): void {
+  /** Rebuilds the abandon ledger from the records of the legal window, then starts placing calls. */
+  async start(): Promise<void> {
+    await this.#rebuildLedger(this.#ledger, this.#campaign);
+    this.#placing = true;
+    this.#generation++;
+    this.#scheduleTick(this.#d.scheduler.nowMs());
+  }
+
+  /**
+   * Stops placing calls at once (a dial not yet originated is stopped by its re-check); resolves when
+   * the tick in progress, if any, is over, so no call of this campaign is originated afterwards.
+   * Calls in progress go on.
+   */
+  pause(): Promise<void> {
     this.#placing = false;
+    this.#generation++;
+    this.#cancelTick?.();
+    this.#cancelTick = undefined;
+    return this.#mailbox.idle();
   }
 
   resume(): void {
     if (this.#stopped || this.#placing) return;
     this.#placing = true;
+    this.#generation++;
     this.#scheduleTick(this.#d.scheduler.nowMs());
+  }
+
+  /** New settings (calling hours, caps, attempt limits, AMD, caller ID, ...): in force from the next tick. */
+  applySettings(campaign: Campaign): void {
+    if (campaign.id !== this.#campaign.id) throw new RangeError(`settings of campaign ${campaign.id} sent to ${this.#campaign.id}`);
+    this.#pendingSettings = campaign;
   }
 
   /** Stops placing and waits for in-flight work; live calls finish unless `hangup` is set. Idempotent. */
   async stop(options: { hangup?: boolean } = {}): Promise<void> {
-    this.#placing = false;
     this.#stopped = true;
-    this.#cancelTick?.();
-    await this.#ticking;
+    await this.pause();
     if (options.hangup === true) await this.coordinator.hangupAll();
     await this.coordinator.whenIdle();
+    await this.#writeNotDialed([]).catch((err: unknown) => this.#log.error({ err }, 'stopped dials not written; recovery closes them on the next start'));
     await this.#writer.flush();
   }
 
@@ -183,7 +202,7 @@ export class CampaignRunner {
 
   /** Waits for every asynchronous step started so far (virtual-clock tests). */
   async whenIdle(): Promise<void> {
-    await this.#ticking;
+    await this.#mailbox.idle();
     await this.coordinator.whenIdle();
     await this.#writer.idle();
   }
@@ -192,7 +211,7 @@ export class CampaignRunner {
     const now = this.#d.scheduler.nowMs();
     const budget = this.#ledger.snapshot(now);
     return {
-      campaignId: this.campaign.id,
+      campaignId: this.#campaign.id,
       placing: this.#placing,
       liveCalls: this.coordinator.liveCallCount,
       callsByPhase: this.coordinator.callCountsByPhase(),
@@ -210,26 +229,50 @@ export class CampaignRunner {
     return this.#hopperDepth;
   }
 
+  async #rebuildLedger(ledger: AbandonLedger, c: Campaign): Promise<void> {
+    const now = this.#d.scheduler.nowMs();
+    const windowMs = c.abandonWindow === '24h' ? DAY_MS : 30 * DAY_MS;
+    for (const h of await this.#d.gate.abandonHistory(c.id, now - windowMs)) {
+      if (h.liveAnswers > 0) ledger.record('live_answer', h.hourMs, h.liveAnswers);
+      if (h.abandoned > 0) ledger.record('abandon', h.hourMs, h.abandoned);
+    }
+  }
+
   /**
    * Ticks at a fixed rate: the next one is due `tickMs` after this one started (at once if this one
-   * took longer), so the time spent writing a batch of calls does not slow the pacing cadence.
+   * took longer). One loop per generation: a tick is never scheduled while one is pending, and a
+   * loop whose generation ended (pause, resume, stop) schedules no more.
    */
   #scheduleTick(atMs: number): void {
-    if (!this.#placing) return;
+    if (!this.#placing || this.#cancelTick !== undefined) return;
+    const generation = this.#generation;
     this.#cancelTick = this.#d.scheduler.at(atMs, () => {
+      this.#cancelTick = undefined;
       const startedAtMs = this.#d.scheduler.nowMs();
-      this.#ticking = this.#tick().catch((err: unknown) => this.#log.error({ err }, 'pacing tick failed; retrying next tick'));
-      void this.#ticking.finally(() => this.#scheduleTick(Math.max(this.#d.scheduler.nowMs(), startedAtMs + this.#d.tickMs)));
+      void this.#mailbox
+        .post(() => this.#tick(generation))
+        .catch((err: unknown) => this.#log.error({ err }, 'pacing tick failed; retrying next tick'))
+        .finally(() => {
+          if (generation === this.#generation) this.#scheduleTick(Math.max(this.#d.scheduler.nowMs(), startedAtMs + this.#d.tickMs));
+        });
     });
   }
 
-  async #tick(): Promise<void> {
-    if (!this.#placing) return;
+  #current(generation: number): boolean {
+    return this.#placing && generation === this.#generation;
+  }
+
+  async #tick(generation: number): Promise<void> {
+    if (!this.#current(generation)) return;
+    await this.#applyPendingSettings();
+    if (this.#notDialedBacklog.length > 0) await this.#writeNotDialed([]);
+    if (!this.#current(generation) || !this.#d.leaseHeld()) return;
     const startedAt = performance.now();
     const { scheduler, telephony, hopper } = this.#d;
+    const c = this.#campaign;
     const nowMs = scheduler.nowMs();
     if (nowMs - this.#hopperCheckedAtMs >= HOPPER_REFRESH_MS) {
-      this.#hopperDepth = await hopper.dueCount(this.campaign.id, nowMs);
+      this.#hopperDepth = await hopper.dueCount(c.id, nowMs);
       this.#hopperCheckedAtMs = nowMs;
     }
     const capacity = telephony.capacity();
@@ -245,92 +288,132 @@ export class CampaignRunner {
     this.#lastDecision = decision;
     const decideMs = performance.now() - decideStartedAt;
     const count = Math.min(decision.callsToPlace, this.#hopperDepth, capacity.freeSessions, capacity.cpsTokens);
-    this.#d.metrics.pacingDecision(this.campaign.id, decision.dialLevel, decision.expectedLiveAnswers, count);
-    if (count > 0 && telephony.ready()) await this.#place(count, nowMs, decision);
-    this.#d.metrics.pacingTick(this.campaign.id, decideMs, performance.now() - startedAt);
+    this.#d.metrics.pacingDecision(c.id, decision.dialLevel, decision.expectedLiveAnswers, count);
+    if (count > 0 && telephony.ready()) await this.#place(generation, count, nowMs, decision);
+    this.#d.metrics.pacingTick(c.id, decideMs, performance.now() - startedAt);
   }
 
-  async #place(count: number, nowMs: number, decision: PacingDecision): Promise<void> {
-    const { hopper, gate, attempts, decisions, nodeId } = this.#d;
-    const c = this.campaign;
+  async #applyPendingSettings(): Promise<void> {
+    const next = this.#pendingSettings;
+    if (next === undefined) return;
+    this.#pendingSettings = undefined;
+    const before = this.#campaign;
+    if (pacingKey(next) !== pacingKey(before)) {
+      const ledger = new AbandonLedger({ window: next.abandonWindow, maxAbandonRate: next.maxAbandonRate });
+      await this.#rebuildLedger(ledger, next);
+      this.#ledger = ledger;
+      this.#policy = policyFor(next);
+      this.#coordinatorOptions.ledger = ledger;
+      this.#coordinatorOptions.policy = this.#policy;
+    }
+    this.#coordinatorOptions.abandonMessage = next.abandonMessage;
+    this.#coordinatorOptions.voicemailMessage = next.amd.voicemailMessage ?? null;
+    this.#coordinatorOptions.wrapUpLimitMs = next.wrapUpLimitMs;
+    this.#writer.applyRules(next.retryRules, next.maxAttemptsPerLead);
+    if (this.#d.maxAttemptsPerNumber === before.maxAttemptsPerLead) this.#d.maxAttemptsPerNumber = next.maxAttemptsPerLead;
+    this.#campaign = next;
+    this.#log.info({ settingsVersion: next.settingsVersion }, 'campaign settings applied');
+  }
+
+  async #place(generation: number, count: number, nowMs: number, decision: PacingDecision): Promise<void> {
+    const { hopper, gate, batches, nodeId } = this.#d;
+    const c = this.#campaign;
     const leads = await hopper.lease({ campaignId: c.id, nodeId, count, nowMs, leaseMs: this.#d.leadLeaseMs, maxAttemptsPerNumber: this.#d.maxAttemptsPerNumber, readyAgentIds: this.coordinator.roster.readyAgentIds() });
     // Fewer due leads than asked for: the hopper is empty until the next refresh.
     this.#hopperDepth = leads.length < count ? 0 : Math.max(0, this.#hopperDepth - leads.length);
     if (leads.length === 0) return;
     const lists = await gate.listsApplyingTo(c.id);
-    const hits = await gate.dncHits(leads.map((l) => l.phoneE164), lists.map((l) => l.id));
-    const trail: DialDecision[] = [];
-    const released: { leadId: string; status: 'scheduled' | 'exhausted'; nextAttemptAtMs: number | null }[] = [];
-    const toDial: { lead: LeasedLead; attempt: NewCallAttempt & { id: string } }[] = [];
-    const dialingNow = new Set<string>();
-    const pacing = { callsToPlace: decision.callsToPlace, dialLevel: decision.dialLevel, reason: decision.reason };
-    for (const lead of leads) {
-      const dncHits = hits.get(lead.phoneE164) ?? [];
-      const verdict = evaluateDial(
-        { phoneE164: lead.phoneE164, timezone: lead.timezone, timezoneSource: lead.timezoneSource, timezoneCandidates: lead.timezoneCandidates, leadAttempts: lead.leadAttempts, numberAttempts: lead.numberAttempts },
-        {
-          nowMs,
-          rules: { callingHours: c.callingHours, unknownZonePolicy: c.unknownZonePolicy, defaultTimeZone: c.defaultTimeZone, maxAttemptsPerLead: c.maxAttemptsPerLead, maxAttemptsPerNumber: this.#d.maxAttemptsPerNumber },
-          dncHits,
-          numberInLiveCall: this.coordinator.isNumberLive(lead.phoneE164) || dialingNow.has(lead.phoneE164),
-        },
-      );
-      const inputs = { dncListsChecked: lists, dncHits, timezone: lead.timezone, timezoneSource: lead.timezoneSource, zonesEvaluated: verdict.zones, localTimes: verdict.localTimes, rule: verdict.rule, callingHours: c.callingHours, leadAttempts: lead.leadAttempts, numberAttempts: lead.numberAttempts, pacing };
-      if (!verdict.allowed) {
+    const dncHits = await gate.dncHits(leads.map((l) => l.phoneE164), lists.map((l) => l.id));
+    let dials: PlannedDial[] = [];
+    const ctx = { campaign: c, nodeId, nowMs, maxAttemptsPerNumber: this.#d.maxAttemptsPerNumber, lists, dncHits, decision, liveHere: (e164: string) => this.coordinator.isNumberLive(e164) };
+    const batch = await batches.commitBatch({ campaignId: c.id, nodeId, numbers: leads.map((l) => l.phoneE164) }, (live) => {
+      const planned = planBatch(leads, ctx, live);
+      dials = planned.dials;
+      return planned.batch;
+    });
+    for (const d of batch.trail) {
+      if (d.decision === 'blocked') {
         this.#blocked++;
-        this.#d.metrics.dialBlocked(c.id, verdict.reason);
-        trail.push({ campaignId: c.id, decidedAtMs: nowMs, leadId: lead.leadId, phone: lead.phoneE164, attemptId: null, decision: 'blocked', reason: verdict.reason, inputs });
-        if (verdict.reason === 'dnc') await gate.flagDnc(lead.leadId, lead.phoneE164);
-        released.push({ leadId: lead.leadId, ...afterBlock(verdict.reason, verdict.zones, c.callingHours, nowMs) });
-        continue;
+        this.#d.metrics.dialBlocked(c.id, d.reason ?? 'unknown');
       }
-      const attempt = {
-        id: randomUUID(),
-        campaignId: c.id,
-        leadId: lead.leadId,
-        phone: lead.phoneE164,
-        callerId: c.callerId,
-        timezone: verdict.zones[0] ?? null,
-        localTimeAtDial: verdict.localTimes[0] ?? null,
-        dncListsChecked: lists,
-        originatedAtMs: nowMs,
-        nodeId,
-      };
-      trail.push({ campaignId: c.id, decidedAtMs: nowMs, leadId: lead.leadId, phone: lead.phoneE164, attemptId: attempt.id, decision: 'placed', reason: null, inputs });
-      toDial.push({ lead, attempt });
-      dialingNow.add(lead.phoneE164);
     }
-    // The decisions are on record before any call reaches the network; blocked leads go back.
-    await decisions.append(c.id, trail);
-    await hopper.release(nodeId, released);
-    await attempts.insertMany(toDial.map((d) => d.attempt));
-    await gate.markPlaced(toDial.map((d) => ({ leadId: d.lead.leadId, e164: d.lead.phoneE164 })));
-    for (const { lead, attempt } of toDial) await this.#originate(lead, attempt.id, nowMs);
+    if (dials.length === 0) return;
+    // The re-check, after the commit and immediately before originate.
+    const newDnc = await this.#dncSince(lists, dials);
+    const checkedAtMs = this.#d.scheduler.nowMs();
+    const { go, stopped } = recheck(dials, { campaign: c, nowMs: checkedAtMs, placing: this.#current(generation), leaseHeld: this.#d.leaseHeld(), windowMarginMs: this.#d.windowMarginMs, newDnc });
+    const refused = await this.#originateAll(go);
+    await this.#writeNotDialed([...stopped, ...refused]);
   }
 
-  async #originate(lead: LeasedLead, attemptId: string, nowMs: number): Promise<void> {
-    const { telephony, gate, attempts } = this.#d;
-    const c = this.campaign;
-    const session = new CallSession({ callId: attemptId, amdEnabled: c.amd.enabled, machineAction: c.amd.machineAction, beepTimeoutMs: 30_000 }, nowMs);
-    const log = this.#log.child({ callId: attemptId, phone: maskPhone(lead.phoneE164) });
-    const sink = this.coordinator.track(attemptId, lead.phoneE164, session, log, lead.callbackAgentId ?? undefined);
-    this.#leadByCall.set(attemptId, { leadId: lead.leadId });
-    const startedAt = performance.now();
-    const result = await telephony.originate(
-      { callId: attemptId, campaignId: c.id, to: lead.phoneE164, callerId: c.callerId, ringTimeoutMs: c.ringTimeoutMs, amd: { enabled: c.amd.enabled, detectBeep: c.amd.machineAction === 'voicemail' } },
-      sink,
-    );
-    if (!result.ok) {
-      // The port refused before anything reached the network: close the record, give the lead back.
-      this.coordinator.untrack(attemptId);
-      this.#leadByCall.delete(attemptId);
-      log.warn({ reason: result.reason }, 'originate refused');
-      await attempts.update(attemptId, { ...session.record, endedAtMs: nowMs, outcome: 'failed' });
-      await gate.settleLeads([{ leadId: lead.leadId, status: 'scheduled', nextAttemptAtMs: nowMs + 60_000, lastOutcome: 'failed' }]);
-      return;
+  /** Numbers of the batch held by a DNC list whose version moved (or that was attached) since the batch's read. */
+  async #dncSince(lists: readonly { id: string; version: string }[], dials: readonly PlannedDial[]): Promise<Map<string, string[]>> {
+    const { gate } = this.#d;
+    const now = await gate.listsApplyingTo(this.#campaign.id);
+    const before = new Map(lists.map((l) => [l.id, l.version]));
+    const changed = now.filter((l) => before.get(l.id) !== l.version).map((l) => l.id);
+    if (changed.length === 0) return new Map();
+    return gate.dncHits(dials.map((d) => d.lead.phoneE164), changed);
+  }
+
+  /**
+   * Originates every dial that passed the re-check, without yielding between them; the ones the
+   * telephony port refused or threw on come back as stopped dials (never a phantom call).
+   */
+  async #originateAll(dials: readonly PlannedDial[]): Promise<NotDialed[]> {
+    const { telephony, scheduler } = this.#d;
+    const c = this.#campaign;
+    const results = dials.map((d) => {
+      const atMs = scheduler.nowMs();
+      const session = new CallSession({ callId: d.attemptId, amdEnabled: c.amd.enabled, machineAction: c.amd.machineAction, beepTimeoutMs: 30_000 }, atMs);
+      const log = this.#log.child({ callId: d.attemptId, phone: maskPhone(d.lead.phoneE164) });
+      const sink = this.coordinator.track(d.attemptId, d.lead.phoneE164, session, log, d.lead.callbackAgentId ?? undefined);
+      this.#leadByCall.set(d.attemptId, { leadId: d.lead.leadId });
+      const startedAt = performance.now();
+      const request = { callId: d.attemptId, campaignId: c.id, to: d.lead.phoneE164, callerId: c.callerId, ringTimeoutMs: c.ringTimeoutMs, amd: { enabled: c.amd.enabled, detectBeep: c.amd.machineAction === 'voicemail' } };
+      let pending: Promise<{ ok: true } | { ok: false; reason: string }>;
+      try {
+        pending = telephony.originate(request, sink);
+      } catch (err) {
+        pending = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      return pending.then(
+        (r) => ({ d, log, startedAt, r, err: undefined as unknown }),
+        (err: unknown) => ({ d, log, startedAt, r: undefined, err }),
+      );
+    });
+    const stopped: NotDialed[] = [];
+    for (const { d, log, startedAt, r, err } of await Promise.all(results)) {
+      if (r?.ok === true) {
+        this.#originated++;
+        this.#d.metrics.callOriginated(c.id, performance.now() - startedAt);
+        continue;
+      }
+      // Nothing reached the network: no call to track, the attempt is given back.
+      this.coordinator.untrack(d.attemptId);
+      this.#leadByCall.delete(d.attemptId);
+      if (r === undefined) log.error({ err }, 'originate threw: the dial is recorded as not dialed');
+      else log.warn({ reason: r.reason }, 'originate refused');
+      const reason = r === undefined ? 'originate_error' : 'telephony_refused';
+      stopped.push(notDialed(d, reason, c, scheduler.nowMs(), r === undefined ? { error: String(err) } : { telephonyReason: r.reason }));
     }
-    this.#originated++;
-    this.#d.metrics.callOriginated(c.id, performance.now() - startedAt);
+    return stopped;
+  }
+
+  async #writeNotDialed(items: readonly NotDialed[]): Promise<void> {
+    for (const i of items) {
+      this.#blocked++;
+      this.#d.metrics.dialBlocked(this.#campaign.id, i.reason);
+    }
+    const all = [...this.#notDialedBacklog, ...items];
+    if (all.length === 0) return;
+    this.#notDialedBacklog = [];
+    try {
+      await this.#d.batches.recordNotDialed(this.#campaign.id, all);
+    } catch (err) {
+      this.#notDialedBacklog = all;
+      throw err;
+    }
   }
 
   #callEnded(callId: string, record: CallRecordPatch): Promise<void> {

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AgentState } from '../domain/agent/agent-roster.ts';
 import type { Campaign } from '../domain/campaign/campaign.ts';
-import { nextStep } from '../domain/call/retry-schedule.ts';
+import { DEFAULT_RETRY_RULES, nextStep } from '../domain/call/retry-schedule.ts';
 import { PacerError } from '../domain/pacer-error.ts';
 import type { EventBus } from '../domain/ports/event-bus.ts';
 import type { Lease } from '../domain/ports/lease.ts';
@@ -9,11 +9,12 @@ import type { Logger } from '../domain/ports/logger.ts';
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { AgentLegLost, TelephonyPort } from '../domain/ports/telephony-port.ts';
-import type { Database } from '../adapters/db/database.ts';
+import type { CallOutcome, Database } from '../adapters/db/database.ts';
 import { CallAttemptRepository } from '../adapters/db/repositories/call-attempt-repository.ts';
 import { DialDecisionRepository } from '../adapters/db/repositories/dial-decision-repository.ts';
 import { DialGateRepository } from '../adapters/db/repositories/dial-gate-repository.ts';
 import { HopperRepository } from '../adapters/db/repositories/hopper-repository.ts';
+import { DialBatchRepository } from '../adapters/db/repositories/dial-batch-repository.ts';
 import { retryClass } from './attempt-write-behind.ts';
 import { CampaignRunner, type CampaignRunnerStats } from './campaign-runner.ts';
 import { CampaignLeaseKeeper } from './campaign-lease-keeper.ts';
@@ -45,7 +46,11 @@ export interface DialerRuntimeDeps {
   nodeId: string;
   tickMs?: number;
   leaseTtlMs?: number;
+  /** A dial is not originated when the callee's window closes within this margin (default 60 s). */
+  windowMarginMs?: number;
   simAgents?: SimAgents;
+  /** Called after this node took over a running campaign by itself (e.g. to give it simulated agents). */
+  simAgentsFor?: (campaignId: string) => Promise<void>;
 }
 
 /**
@@ -55,9 +60,10 @@ export interface DialerRuntimeDeps {
 export class DialerRuntime {
   readonly #d: DialerRuntimeDeps;
   readonly #runners = new Map<string, RunningCampaign>();
-  readonly #repos: { hopper: HopperRepository; attempts: CallAttemptRepository; decisions: DialDecisionRepository; gate: DialGateRepository };
+  readonly #repos: { hopper: HopperRepository; attempts: CallAttemptRepository; decisions: DialDecisionRepository; gate: DialGateRepository; batches: DialBatchRepository };
   readonly #log: Logger;
   #closed = false;
+  #cancelAdoption: (() => void) | undefined;
   #metrics: RuntimeMetrics = NO_RUNTIME_METRICS;
   /** Agents whose stream dropped: paused as soon as they are free (a bridged call is never cut). */
   readonly #disconnected = new Set<string>();
@@ -67,11 +73,13 @@ export class DialerRuntime {
   constructor(deps: DialerRuntimeDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ component: 'dialer', nodeId: deps.nodeId });
+    const decisions = new DialDecisionRepository(deps.db);
     this.#repos = {
       hopper: new HopperRepository(deps.db),
       attempts: new CallAttemptRepository(deps.db),
-      decisions: new DialDecisionRepository(deps.db),
+      decisions,
       gate: new DialGateRepository(deps.db),
+      batches: new DialBatchRepository(deps.db, decisions),
     };
   }
 
@@ -84,9 +92,20 @@ export class DialerRuntime {
       await this.#settleOrphanLeads(orphans, now);
     }
     await this.#repos.hopper.reclaimExpired(now);
+    const resumed = await this.#adoptRunningCampaigns();
+    this.#scheduleAdoption();
+    return { orphansClosed: orphans.length, campaignsResumed: resumed };
+  }
+
+  /**
+   * Runs every `running` campaign no node runs: at start, and every lease TTL after (a campaign whose
+   * lease a dead node still held at our start is taken over once that lease expires).
+   */
+  async #adoptRunningCampaigns(): Promise<number> {
     const running = await this.#d.db.selectFrom('campaigns').select('id').where('status', '=', 'running').where('deleted_at', 'is', null).execute();
     let resumed = 0;
     for (const { id } of running) {
+      if (this.#closed || this.#runners.has(id)) continue;
       // One campaign that cannot be resumed (e.g. deleted meanwhile) does not keep the others down.
       const r = await this.runCampaign(id).catch((err: unknown) => {
         this.#log.error({ err, campaignId: id }, 'campaign not resumed');
@@ -94,27 +113,50 @@ export class DialerRuntime {
       });
       if (r === 'running') resumed++;
     }
-    return { orphansClosed: orphans.length, campaignsResumed: resumed };
+    return resumed;
+  }
+
+  #scheduleAdoption(): void {
+    if (this.#closed) return;
+    const { scheduler } = this.#d;
+    this.#cancelAdoption = scheduler.at(scheduler.nowMs() + (this.#d.leaseTtlMs ?? 15_000), () => {
+      void this.#adoptRunningCampaigns()
+        .then(async (n) => {
+          if (n > 0) {
+            this.#log.info({ campaigns: n }, 'took over running campaigns no node was dialing');
+            for (const id of this.runningCampaignIds()) await this.#d.simAgentsFor?.(id); // idempotent
+          }
+        })
+        .catch((err: unknown) => this.#log.error({ err }, 'running campaigns not checked; trying again'))
+        .finally(() => this.#scheduleAdoption());
+    });
   }
 
   /**
    * The leads of attempts a crash left open are still `in_call`. Each is settled from what the record
-   * knew: a human reached (not abandoned) closes the lead as `done`; otherwise it goes back to the
-   * hopper under the campaign's retry rule for the outcome's class (`unknown` counts as failed), or is
-   * closed as exhausted. A lead already settled (e.g. by a disposition) is left alone.
+   * knew: a human reached (not abandoned) closes the lead as `done`; an attempt recovery closed as
+   * `unknown` (nothing known of it: the callee may never have been rung) gives back the attempt
+   * counted at dial on the lead and the number, counts toward no limit, and is retried after the
+   * campaign's retry delay (the `failed` rule's); any other outcome goes back to the hopper under the
+   * retry rule of its class, or is closed as exhausted. A lead already settled (e.g. by a
+   * disposition) is left alone.
    */
   async #settleOrphanLeads(attemptIds: readonly string[], nowMs: number): Promise<void> {
     const rows = await this.#d.db.selectFrom('call_attempts').innerJoin('leads', 'leads.id', 'call_attempts.lead_id')
-      .select(['call_attempts.lead_id as leadId', 'call_attempts.campaign_id as campaignId', 'call_attempts.outcome', 'call_attempts.abandoned'])
+      .select(['call_attempts.lead_id as leadId', 'call_attempts.campaign_id as campaignId', 'call_attempts.phone', 'call_attempts.outcome', 'call_attempts.abandoned'])
       .where('call_attempts.id', 'in', [...attemptIds]).where('leads.status', '=', 'in_call').execute();
     const byCampaign = new Map<string, typeof rows>();
     for (const r of rows) byCampaign.set(r.campaignId, [...(byCampaign.get(r.campaignId) ?? []), r]);
     for (const [campaignId, orphans] of byCampaign) {
       const campaign = await this.#d.loadCampaign(campaignId);
+      const unknown = orphans.filter((o) => (o.outcome ?? 'unknown') === 'unknown');
+      await this.#repos.gate.giveBackAttempts(unknown.map((o) => ({ leadId: o.leadId, e164: o.phone })));
       const counts = await this.#repos.gate.attemptCounts(orphans.map((o) => o.leadId));
+      const retryDelayMs = campaign?.retryRules.failed.delayMs ?? DEFAULT_RETRY_RULES.failed.delayMs;
       await this.#repos.gate.settleLeads(
         orphans.map(({ leadId, outcome, abandoned }) => {
           const lastOutcome = outcome ?? 'unknown';
+          if (lastOutcome === 'unknown') return { leadId, status: 'scheduled' as const, nextAttemptAtMs: nowMs + retryDelayMs, lastOutcome };
           const cls = retryClass({ originatedAtMs: nowMs, outcome: lastOutcome, abandoned, messagePlayed: false });
           if (cls === 'final') return { leadId, status: 'done' as const, nextAttemptAtMs: null, lastOutcome };
           const c = counts.get(leadId) ?? { lead: 0, noAnswer: 0, busy: 0, machine: 0, failed: 0 };
@@ -139,7 +181,11 @@ export class DialerRuntime {
     }
     const ttlMs = this.#d.leaseTtlMs ?? 15_000;
     const leaseName = `campaign:${campaignId}`;
+    const acquiredAtMs = this.#d.scheduler.nowMs();
     if (!(await this.#d.lease.acquire(leaseName, this.#d.nodeId, ttlMs))) return 'held_elsewhere';
+    // Holding the lease proves no other node runs the campaign: records another node (a crashed one,
+    // perhaps under another id) left open are orphans now.
+    await this.#closeOrphansOfOtherNodes(campaignId, acquiredAtMs);
     const campaign = await this.#d.loadCampaign(campaignId);
     if (campaign === undefined) {
       await this.#d.lease.release(leaseName, this.#d.nodeId);
@@ -152,7 +198,9 @@ export class DialerRuntime {
       logger: this.#d.logger,
       nodeId: this.#d.nodeId,
       metrics: this.#metrics,
+      leaseHeld: () => entry.keeper.heldNow(),
       ...(this.#d.tickMs === undefined ? {} : { tickMs: this.#d.tickMs }),
+      ...(this.#d.windowMarginMs === undefined ? {} : { windowMarginMs: this.#d.windowMarginMs }),
       listener: {
         onAgentState: (agentId, state, reason) => this.#agentState(agentId, state, reason),
         onBridged: (agentId, callId) => this.#screenPop(agentId, callId),
@@ -167,10 +215,11 @@ export class DialerRuntime {
         nodeId: this.#d.nodeId,
         campaignId,
         ttlMs,
+        acquiredAtMs,
         logger: this.#log,
         // Called from a later renewal, when `entry` exists.
         onHeldChange: (held) => {
-          if (!held) runner.pause();
+          if (!held) void runner.pause();
           else if (!entry.userPaused) runner.resume();
         },
       }),
@@ -182,11 +231,35 @@ export class DialerRuntime {
     return 'running';
   }
 
-  pauseCampaign(campaignId: string): void {
+  /** Stops placing calls for the campaign; resolves once no call of it can be originated any more. */
+  async pauseCampaign(campaignId: string): Promise<void> {
     const entry = this.#runners.get(campaignId);
     if (entry === undefined) return;
     entry.userPaused = true;
-    entry.runner.pause();
+    await entry.runner.pause();
+  }
+
+  /** The campaign's settings were edited: its runner uses them from its next tick. */
+  campaignChanged(campaign: Campaign): void {
+    this.#runners.get(campaign.id)?.runner.applySettings(campaign);
+  }
+
+  /**
+   * Closes the open records of `campaignId` written by other nodes (this node holds the campaign's
+   * lease, so none of them is dialing it) and settles their leads like crash orphans.
+   */
+  async #closeOrphansOfOtherNodes(campaignId: string, nowMs: number): Promise<void> {
+    const rows = await this.#d.db
+      .updateTable('call_attempts')
+      .set({ ended_at: new Date(nowMs), outcome: sql<CallOutcome>`coalesce(outcome, 'unknown')` })
+      .where('campaign_id', '=', campaignId)
+      .where('ended_at', 'is', null)
+      .where((eb) => eb.or([eb('node_id', 'is', null), eb('node_id', '<>', this.#d.nodeId)]))
+      .returning('id')
+      .execute();
+    if (rows.length === 0) return;
+    this.#log.warn({ campaignId, count: rows.length }, 'closed call attempts left open by another node as unknown');
+    await this.#settleOrphanLeads(rows.map((r) => r.id), nowMs);
   }
 
   /** Stops placing calls for the campaign; calls in progress finish; the lease is released. */
@@ -332,6 +405,7 @@ export class DialerRuntime {
   async close(options: { hangup?: boolean } = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#cancelAdoption?.();
     for (const [campaignId, entry] of [...this.#runners]) {
       this.#runners.delete(campaignId);
       entry.keeper.stop();

@@ -59,6 +59,8 @@ export interface CampaignsTable {
   amd: JsonDefault<unknown>;
   retry_rules: JsonDefault<unknown>;
   max_attempts_per_lead: Generated<number>;
+  /** bigint, bumped by every settings edit (migration 0009). */
+  settings_version: Generated<string>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   deleted_at: Timestamp | null;
@@ -181,7 +183,7 @@ export interface LeadPhonesTable {
 }
 
 export type CallOutcome =
-  | 'human' | 'machine' | 'no_answer' | 'busy' | 'invalid' | 'unavailable' | 'congestion' | 'cancelled' | 'failed' | 'unknown';
+  | 'human' | 'machine' | 'no_answer' | 'busy' | 'invalid' | 'unavailable' | 'congestion' | 'cancelled' | 'failed' | 'unknown' | 'not_dialed';
 
 export interface CallAttemptsTable {
   id: Generated<string>;
@@ -209,6 +211,8 @@ export interface CallAttemptsTable {
   disposition_note: string | null;
   callback_at: Timestamp | null;
   node_id: string | null;
+  /** Why a recorded dial never reached the network (outcome `not_dialed`, migration 0009). */
+  not_dialed_reason: string | null;
   created_at: DefaultTimestamp;
 }
 

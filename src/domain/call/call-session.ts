@@ -17,7 +17,8 @@ export interface CallSessionConfig {
 
 export type CallPhase = 'dialing' | 'answered' | 'waiting_agent' | 'bridging' | 'connected' | 'machine' | 'abandoning' | 'ended';
 
-export type CallOutcome = 'human' | 'machine' | 'no_answer' | 'busy' | 'invalid' | 'unavailable' | 'congestion' | 'cancelled' | 'failed' | 'unknown';
+/** `not_dialed`: recorded in the dial transaction, stopped by the re-check before originate (never reached the network). */
+export type CallOutcome = 'human' | 'machine' | 'no_answer' | 'busy' | 'invalid' | 'unavailable' | 'congestion' | 'cancelled' | 'failed' | 'unknown' | 'not_dialed';
 
 /** What the runtime must do; the session itself performs no I/O. */
 export type CallEffect =

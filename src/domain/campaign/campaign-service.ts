@@ -11,6 +11,8 @@ export interface CampaignLifecycle {
   /** May refuse a start (e.g. no agents) by throwing a PacerError. */
   checkStartable?(campaign: Campaign): Promise<void>;
   onStatusChanged(campaign: Campaign, command: CampaignCommand): Promise<void>;
+  /** The campaign's settings were edited (after they are stored): a running campaign uses them from its next tick. */
+  onSettingsChanged?(campaign: Campaign): void;
 }
 
 export interface CampaignServiceOptions {
@@ -74,6 +76,7 @@ export class CampaignService {
       actorOf(principal),
     );
     if (updated === undefined) throw notFound(id);
+    this.#lifecycle?.onSettingsChanged?.(updated);
     return updated;
   }
 

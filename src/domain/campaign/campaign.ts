@@ -81,6 +81,8 @@ export interface CampaignSettings {
 export interface Campaign extends CampaignSettings {
   id: string;
   status: CampaignStatus;
+  /** Bumped by every settings edit; each dial decision records the version it used. */
+  settingsVersion: number;
   createdAt: Date;
   updatedAt: Date;
 }

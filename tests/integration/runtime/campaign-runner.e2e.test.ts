@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../src/adapters/db/database.ts';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Registry } from 'prom-client';
@@ -7,6 +9,7 @@ import { CallAttemptRepository } from '../../../src/adapters/db/repositories/cal
 import { DialDecisionRepository } from '../../../src/adapters/db/repositories/dial-decision-repository.ts';
 import { DialGateRepository } from '../../../src/adapters/db/repositories/dial-gate-repository.ts';
 import { HopperRepository } from '../../../src/adapters/db/repositories/hopper-repository.ts';
+import { DialBatchRepository } from '../../../src/adapters/db/repositories/dial-batch-repository.ts';
 import { createPromRuntimeMetrics } from '../../../src/adapters/metrics/prom-runtime-metrics.ts';
 import { SimTelephony } from '../../../src/adapters/telephony/sim/sim-telephony.ts';
 import type { Campaign } from '../../../src/domain/campaign/campaign.ts';
@@ -15,6 +18,11 @@ import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts'
 import { CampaignRunner } from '../../../src/runtime/campaign-runner.ts';
 import { SimAgents } from '../../../src/runtime/sim-agents.ts';
 import { collectingLogger, observingTelephony } from './support/runtime-fixture.ts';
+
+function runtimeRepositories(db: Kysely<Database>) {
+  const decisions = new DialDecisionRepository(db);
+  return { hopper: new HopperRepository(db), attempts: new CallAttemptRepository(db), decisions, gate: new DialGateRepository(db), batches: new DialBatchRepository(db, decisions) };
+}
 
 /** Keeps every warning and error: the run must produce none. */
 const { logger, problems } = collectingLogger();
@@ -33,7 +41,7 @@ const startMs = Date.UTC(2026, 6, 1, 13, 0);
 
 function campaignOf(id: string): Campaign {
   return {
-    id, status: 'running', createdAt: new Date(startMs), updatedAt: new Date(startMs),
+    id, status: 'running', settingsVersion: 1, createdAt: new Date(startMs), updatedAt: new Date(startMs),
     name: 'e2e', dialMode: 'predictive', pacingPolicy: 'predictive', pacingRatio: null, maxAbandonRate: 0.03, abandonRateOverride: false,
     abandonWindow: '30d', callerId: '+12125550199', callingHours: { start: '09:00', end: '20:00' }, unknownZonePolicy: 'deny', defaultTimeZone: null,
     ringTimeoutMs: 25_000, wrapUpLimitMs: 60_000, abandonMessage: 'id.wav', amd: { enabled: true, machineAction: 'hangup' },
@@ -86,7 +94,7 @@ describe('campaign runner end to end (virtual clock, real PostgreSQL)', () => {
     const registry = new Registry();
     const runner = new CampaignRunner(campaignOf(c.id), {
       scheduler, telephony: rec.port, logger, nodeId: `node-${randomUUID()}`, tickMs: 1_000,
-      hopper: new HopperRepository(db), attempts: new CallAttemptRepository(db), decisions: new DialDecisionRepository(db), gate: new DialGateRepository(db),
+      ...runtimeRepositories(db),
       metrics: createPromRuntimeMetrics(registry),
       listener: { onAgentState: (agentId, state) => agents.onAgentState(agentId, state) },
     });

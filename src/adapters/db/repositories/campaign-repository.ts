@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CampaignRow, Database, NewCampaignRow } from '../database.ts';
 import { PacerError } from '../../../domain/pacer-error.ts';
 import type { AmdSettings, Campaign, CampaignSettings, CampaignStatus, RetryRules } from '../../../domain/campaign/campaign.ts';
@@ -60,6 +60,7 @@ function fromRow(row: CampaignRow, dncListIds: string[]): Campaign {
     retryRules: { ...DEFAULT_RETRY_RULES, ...storedRules },
     maxAttemptsPerLead: row.max_attempts_per_lead,
     dncListIds,
+    settingsVersion: Number(row.settings_version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -125,7 +126,7 @@ export class CampaignRepository implements CampaignStore {
         if (current === undefined) return undefined;
         const next = change(current);
         name = next.name;
-        const row = await trx.updateTable('campaigns').set({ ...toRow(next), updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        const row = await trx.updateTable('campaigns').set({ ...toRow(next), settings_version: sql`settings_version + 1`, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
         await trx.deleteFrom('campaign_dnc_lists').where('campaign_id', '=', id).execute();
         await this.#attach(trx, id, next.dncListIds);
         const updated = fromRow(row, [...next.dncListIds].sort());

@@ -60,10 +60,35 @@ export class DialDecisionRepository {
     return next;
   }
 
-  async #head(campaignId: string): Promise<{ seq: bigint; hash: string }> {
+  /**
+   * Appends inside the caller's transaction (the runtime's dial batch: decisions, records and lead
+   * marks commit together). The caller must not append to the same campaign concurrently (the
+   * campaign's actor is its only writer). Returns `settle`: call it with `true` once the transaction
+   * committed (the cached head moves on), `false` when it did not (the head is read again next time).
+   *
+   * @example
+   * ```ts
+   * let settle = (_: boolean) => {};
+   * try {
+   *   await db.transaction().execute(async (trx) => { settle = await trail.appendIn(trx, id, rows); ... });
+   *   settle(true);
+   * } catch (err) { settle(false); throw err; }
+   * ```
+   */
+  async appendIn(trx: Kysely<Database>, campaignId: string, decisions: readonly DialDecision[]): Promise<(committed: boolean) => void> {
+    if (decisions.length === 0) return () => undefined;
+    const { rows, head } = this.#rows(await this.#head(campaignId, trx), campaignId, decisions);
+    await trx.insertInto('dial_decisions').values(rows).execute();
+    return (committed) => {
+      if (committed) this.#heads.set(campaignId, head);
+      else this.#heads.delete(campaignId);
+    };
+  }
+
+  async #head(campaignId: string, db: Kysely<Database> = this.#db): Promise<{ seq: bigint; hash: string }> {
     const cached = this.#heads.get(campaignId);
     if (cached !== undefined) return cached;
-    const last = await this.#db
+    const last = await db
       .selectFrom('dial_decisions')
       .select(['seq', 'hash'])
       .where('campaign_id', '=', campaignId)
@@ -75,7 +100,19 @@ export class DialDecisionRepository {
 
   async #append(campaignId: string, decisions: readonly DialDecision[]): Promise<void> {
     if (decisions.length === 0) return;
-    let head = await this.#head(campaignId);
+    const { rows, head } = this.#rows(await this.#head(campaignId), campaignId, decisions);
+    try {
+      await this.#db.insertInto('dial_decisions').values(rows).execute();
+      this.#heads.set(campaignId, head);
+    } catch (err) {
+      // The cached head may be stale (another writer): reload it on the next append.
+      this.#heads.delete(campaignId);
+      throw err;
+    }
+  }
+
+  #rows(start: { seq: bigint; hash: string }, campaignId: string, decisions: readonly DialDecision[]) {
+    let head = start;
     const rows = decisions.map((d) => {
       if (d.campaignId !== campaignId) throw new RangeError(`decision for campaign ${d.campaignId} appended to ${campaignId}`);
       const seq = (head.seq + 1n).toString();
@@ -96,13 +133,6 @@ export class DialDecisionRepository {
       head = { seq: BigInt(seq), hash };
       return row;
     });
-    try {
-      await this.#db.insertInto('dial_decisions').values(rows).execute();
-      this.#heads.set(campaignId, head);
-    } catch (err) {
-      // The cached head may be stale (another writer): reload it on the next append.
-      this.#heads.delete(campaignId);
-      throw err;
-    }
+    return { rows, head };
   }
 }

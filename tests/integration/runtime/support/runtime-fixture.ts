@@ -5,6 +5,7 @@ import { CallAttemptRepository } from '../../../../src/adapters/db/repositories/
 import { DialDecisionRepository } from '../../../../src/adapters/db/repositories/dial-decision-repository.ts';
 import { DialGateRepository } from '../../../../src/adapters/db/repositories/dial-gate-repository.ts';
 import { HopperRepository } from '../../../../src/adapters/db/repositories/hopper-repository.ts';
+import { DialBatchRepository } from '../../../../src/adapters/db/repositories/dial-batch-repository.ts';
 import type { Campaign } from '../../../../src/domain/campaign/campaign.ts';
 import { PacerError } from '../../../../src/domain/pacer-error.ts';
 import type { Logger } from '../../../../src/domain/ports/logger.ts';
@@ -28,7 +29,7 @@ export function collectingLogger(): { logger: Logger; problems: { level: string;
 
 export function campaignOf(id: string, overrides: Partial<Campaign> = {}): Campaign {
   return {
-    id, status: 'running', createdAt: new Date(START_MS), updatedAt: new Date(START_MS),
+    id, status: 'running', settingsVersion: 1, createdAt: new Date(START_MS), updatedAt: new Date(START_MS),
     name: 'rt', dialMode: 'progressive', pacingPolicy: 'progressive', pacingRatio: null, maxAbandonRate: 0.03, abandonRateOverride: false,
     abandonWindow: '30d', callerId: '+12125550199', callingHours: { start: '09:00', end: '20:00' }, unknownZonePolicy: 'deny', defaultTimeZone: null,
     ringTimeoutMs: 25_000, wrapUpLimitMs: 60_000, abandonMessage: 'id.wav', amd: { enabled: false, machineAction: 'hangup' },
@@ -58,6 +59,7 @@ export interface RuntimeRepositories {
   attempts: CallAttemptRepository;
   decisions: DialDecisionRepository;
   gate: DialGateRepository;
+  batches: DialBatchRepository;
 }
 
 /**
@@ -80,13 +82,15 @@ export function repositoriesWithOutage(db: Kysely<Database>): { repos: RuntimeRe
         };
       },
     });
+  const decisions = new DialDecisionRepository(db);
   return {
     outage,
     repos: {
       hopper: wrap(new HopperRepository(db)),
       attempts: wrap(new CallAttemptRepository(db)),
-      decisions: wrap(new DialDecisionRepository(db)),
+      decisions: wrap(decisions),
       gate: wrap(new DialGateRepository(db)),
+      batches: wrap(new DialBatchRepository(db, decisions)),
     },
   };
 }
