@@ -41,7 +41,8 @@ describe('crash recovery', () => {
     const campaign = campaignOf(campaignId, { retryRules: { ...campaignOf(campaignId).retryRules, failed: { delayMs: 3_600_000, maxAttempts: 2 } } });
     const nodeId = `node-${randomUUID()}`;
 
-    // An open attempt of another node must not be touched.
+    // An open attempt another node (a crashed one, or this one under an earlier id) left in the
+    // campaign: closed once this node holds the campaign's lease, which proves nobody else dials it.
     const lead = await db.selectFrom('leads').select('id').where('campaign_id', '=', campaignId).where('status', '=', 'new').executeTakeFirstOrThrow();
     const foreign = await db.insertInto('call_attempts').values({ id: randomUUID(), campaign_id: campaignId, lead_id: lead.id, phone: '+16465550100', caller_id: '+12125550199', node_id: `other-${randomUUID()}`, originated_at: new Date(START_MS) }).returning('id').executeTakeFirstOrThrow();
 
@@ -79,12 +80,60 @@ describe('crash recovery', () => {
     }
     expect(await db.selectFrom('leads').select('id').where('campaign_id', '=', campaignId).where('status', 'in', ['in_call', 'leased']).execute()).toEqual([]);
     const other = await db.selectFrom('call_attempts').select(['ended_at', 'outcome']).where('id', '=', foreign.id).executeTakeFirstOrThrow();
-    expect(other).toEqual({ ended_at: null, outcome: null });
+    expect(other).toEqual({ ended_at: new Date(START_MS), outcome: 'unknown' });
 
     // A second restart finds nothing left open.
     await second.runtime.close();
     const third = node(nodeId, restartMs + 1_000, campaign);
     expect((await third.runtime.start()).orphansClosed).toBe(0);
     await third.runtime.close();
+  });
+
+  it('never burns a lead: nine crashes on a maxAttemptsPerLead 1 campaign exhaust no lead that was never reached', async () => {
+    const { db } = handle;
+    const { campaignId, agentIds } = await seedCampaign(db, { leads: 12, agents: 4 });
+    const retryDelayMs = 60_000;
+    const base = campaignOf(campaignId);
+    const campaign = campaignOf(campaignId, { maxAttemptsPerLead: 1, retryRules: { ...base.retryRules, failed: { delayMs: retryDelayMs, maxAttempts: 1 } } });
+    const nodeId = `node-${randomUUID()}`;
+    let atMs = START_MS;
+    let closedAsUnknown = 0;
+    for (let crash = 0; crash < 9; crash++) {
+      const run = node(nodeId, atMs, campaign);
+      const { orphansClosed } = await run.runtime.start();
+      const runner = run.runtime.runner(campaignId);
+      if (runner === undefined) throw new Error('campaign not running');
+      if (crash > 0) {
+        // Every attempt the crash left open was closed, its lead back in the hopper after the retry delay, its attempt given back.
+        const unknown = await db.selectFrom('call_attempts').innerJoin('leads', 'leads.id', 'call_attempts.lead_id')
+          .select(['leads.status', 'leads.next_attempt_at', 'leads.attempts']).where('call_attempts.campaign_id', '=', campaignId)
+          .where('call_attempts.outcome', '=', 'unknown').where('call_attempts.ended_at', '=', new Date(atMs)).execute();
+        expect(unknown.length).toBeLessThanOrEqual(orphansClosed);
+        for (const l of unknown) expect(l).toMatchObject({ status: 'scheduled', next_attempt_at: new Date(atMs + retryDelayMs), attempts: 0 });
+        closedAsUnknown += unknown.length;
+      }
+      for (const id of agentIds) await run.agents.login(id, runner.coordinator);
+      await run.scheduler.advanceBy(12_000, () => run.runtime.whenIdle());
+      await runner.flush();
+      // The process dies here; it comes back after the retry delay.
+      atMs = run.scheduler.nowMs() + retryDelayMs + 1_000;
+    }
+    // More unknown closes than leads: leads were crashed on again and again.
+    expect(closedAsUnknown).toBeGreaterThan(12);
+
+    const final = node(nodeId, atMs, campaign);
+    await final.runtime.start();
+    await final.runtime.close();
+    const attempts = await db.selectFrom('call_attempts').select(['lead_id', 'outcome', 'abandoned']).where('campaign_id', '=', campaignId).execute();
+    const leads = await db.selectFrom('leads').select(['id', 'status', 'attempts']).where('campaign_id', '=', campaignId).execute();
+    for (const l of leads) {
+      const mine = attempts.filter((a) => a.lead_id === l.id);
+      const known = mine.filter((a) => a.outcome !== 'unknown');
+      // The lead's counter holds only the attempts whose outcome is known.
+      expect(l.attempts).toBe(known.length);
+      if (known.length === 0) expect(['new', 'scheduled']).toContain(l.status);
+    }
+    const unknownPerLead = leads.map((l) => attempts.filter((a) => a.lead_id === l.id && a.outcome === 'unknown').length);
+    expect(Math.max(...unknownPerLead)).toBeGreaterThanOrEqual(2);
   });
 });

@@ -77,7 +77,29 @@ export class DialGateRepository {
       WHERE p.campaign_id = owner.campaign_id AND p.lead_id = x.lead_id AND p.e164 = x.e164`.execute(this.#db);
   }
 
-  /** Per lead: attempts in all and by retry class (what the retry rules count). */
+  /**
+   * Gives back the attempt counted at dial ({@link DialGateRepository.markPlaced}) on each lead and
+   * number: for attempts crash recovery closed as `unknown`, whose callee may never have been rung.
+   * A crash must not use up a lead's or a number's attempt limit.
+   */
+  async giveBackAttempts(attempts: readonly { leadId: string; e164: string }[]): Promise<void> {
+    if (attempts.length === 0) return;
+    await sql`
+      WITH x AS (
+        SELECT * FROM unnest(${attempts.map((a) => a.leadId)}::bigint[], ${attempts.map((a) => a.e164)}::text[]) AS x(lead_id, e164)
+      ), l AS (
+        UPDATE leads SET attempts = greatest(leads.attempts - 1, 0) FROM x WHERE leads.id = x.lead_id
+      )
+      UPDATE lead_phones p SET attempts = greatest(p.attempts - 1, 0)
+      FROM x JOIN leads owner ON owner.id = x.lead_id
+      WHERE p.campaign_id = owner.campaign_id AND p.lead_id = x.lead_id AND p.e164 = x.e164`.execute(this.#db);
+  }
+
+  /**
+   * Per lead: attempts in all and by retry class (what the retry rules count). An attempt whose
+   * outcome is `unknown` (closed by crash recovery, or answered and never classified) counts in no
+   * class: it must not use up the `failed` limit of a lead that was never reached.
+   */
   async attemptCounts(leadIds: readonly string[]): Promise<Map<string, { lead: number; noAnswer: number; busy: number; machine: number; failed: number }>> {
     const out = new Map<string, { lead: number; noAnswer: number; busy: number; machine: number; failed: number }>();
     if (leadIds.length === 0) return out;
@@ -86,7 +108,7 @@ export class DialGateRepository {
              count(a.id) FILTER (WHERE a.outcome IN ('no_answer', 'cancelled') OR (a.outcome = 'human' AND a.abandoned)) AS no_answer,
              count(a.id) FILTER (WHERE a.outcome = 'busy') AS busy,
              count(a.id) FILTER (WHERE a.outcome = 'machine') AS machine,
-             count(a.id) FILTER (WHERE a.outcome IN ('invalid', 'unavailable', 'congestion', 'failed', 'unknown')) AS failed
+             count(a.id) FILTER (WHERE a.outcome IN ('invalid', 'unavailable', 'congestion', 'failed')) AS failed
       FROM leads l LEFT JOIN call_attempts a ON a.lead_id = l.id
       WHERE l.id = ANY(${[...new Set(leadIds)]}::bigint[])
       GROUP BY l.id, l.attempts`.execute(this.#db);
