@@ -106,8 +106,8 @@ export function createDialer(options: CreateDialerOptions): Dialer {
   const drain = async (): Promise<void> => {
     const ids = runtime.runningCampaignIds();
     // 1. Stop placing: pauseCampaign marks the pause as the user's, so no lease renewal resumes it.
-    for (const id of ids) runtime.pauseCampaign(id);
-    await Promise.all(ids.map((id) => runtime.runner(id)?.pause()));
+    // Each pause resolves once its campaign can originate nothing more.
+    await Promise.all(ids.map((id) => runtime.pauseCampaign(id)));
     const liveAtStart = liveCalls();
     options.logger.info({ liveCalls: liveAtStart, drainTimeoutMs: options.drainTimeoutMs ?? 0 }, 'draining: placing stopped, waiting for live calls');
     // 2. Live calls go on until they end or the drain timeout passes.
