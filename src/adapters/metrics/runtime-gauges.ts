@@ -19,7 +19,7 @@ export interface RuntimeGaugeSource {
 }
 
 /** Longest a scrape waits for the hopper-depth count: `/metrics` must answer during a database outage. */
-export const HOPPER_DEPTH_TIMEOUT_MS = 500;
+export const HOPPER_DEPTH_TIMEOUT_MS = 250;
 
 /**
  * The hopper depth of every running campaign, each count bounded by `timeoutMs` and single-flight
