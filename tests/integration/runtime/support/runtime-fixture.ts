@@ -6,6 +6,7 @@ import { DialDecisionRepository } from '../../../../src/adapters/db/repositories
 import { DialGateRepository } from '../../../../src/adapters/db/repositories/dial-gate-repository.ts';
 import { HopperRepository } from '../../../../src/adapters/db/repositories/hopper-repository.ts';
 import { DialBatchRepository } from '../../../../src/adapters/db/repositories/dial-batch-repository.ts';
+import type { DialStore } from '../../../../src/runtime/ports/dial-store.ts';
 import type { Campaign } from '../../../../src/domain/campaign/campaign.ts';
 import { PacerError } from '../../../../src/domain/pacer-error.ts';
 import type { Logger } from '../../../../src/domain/ports/logger.ts';
@@ -59,7 +60,7 @@ export interface RuntimeRepositories {
   attempts: CallAttemptRepository;
   decisions: DialDecisionRepository;
   gate: DialGateRepository;
-  batches: DialBatchRepository;
+  batches: DialStore;
 }
 
 /**
