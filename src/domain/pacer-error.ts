@@ -9,6 +9,7 @@ export type PacerErrorCode =
   | 'CONFLICT'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
+  | 'RATE_LIMITED'
   | 'IMPORT_FAILED'
   | 'SCENARIO_INVALID'
   | 'DATABASE_UNAVAILABLE'

@@ -5,6 +5,7 @@ import multipart from '@fastify/multipart';
 import type { Services } from '../../app/create-services.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { createAuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimitOptions } from './plugins/auth-failure-limiter.ts';
 import { registerInputGuards } from './plugins/input-guards.ts';
 import healthRoutes, { type ReadinessCheck } from './routes/health.ts';
 import apiKeyRoutes from './routes/api-keys.ts';
@@ -30,6 +31,11 @@ export interface BuildAppOptions {
   /** Largest upload (DNC numbers, lead CSV). Default 64 MiB. */
   maxUploadBytes?: number;
   version?: string;
+  /**
+   * Failed authentications allowed per client address and window before it gets 429 (whatever key
+   * it presents next). Default {@link DEFAULT_AUTH_FAILURE_LIMIT}; `false` = not limited.
+   */
+  authFailureLimit?: AuthFailureLimitOptions | false;
 }
 
 /**
@@ -70,7 +76,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, { authenticate: (secret) => options.services.apiKeys.authenticate(secret) });
+  const limit = options.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT;
+  const failureLimiter = limit === false ? undefined : await createAuthFailureLimiter(app, limit);
+  registerAuth(app, {
+    authenticate: (secret) => options.services.apiKeys.authenticate(secret),
+    ...(failureLimiter !== undefined ? { failureLimiter } : {}),
+  });
 
   if (options.registerRootFeatures !== undefined) await options.registerRootFeatures(app);
   await app.register(healthRoutes, { checks: options.readinessChecks });

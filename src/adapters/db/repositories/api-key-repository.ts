@@ -56,7 +56,11 @@ export class ApiKeyRepository {
     this.#auditLog = auditLog;
   }
 
-  /** The principal for a presented secret; undefined when unknown or revoked. */
+  /**
+   * The principal for a presented secret; undefined when unknown or revoked. The lookup is by the
+   * secret's SHA-256 only (never by its visible prefix), so neither its timing nor its index says
+   * anything about the secret's characters.
+   */
   async authenticate(secret: string): Promise<Principal | undefined> {
     const row = await this.#db
       .selectFrom('api_keys')
@@ -106,7 +110,8 @@ export class ApiKeyRepository {
       const inserted = await trx
         .insertInto('api_keys')
         .values({ name, role: 'admin', key_prefix: visibleKeyPrefix(secret), key_hash: hashApiKey(secret) })
-        .onConflict((oc) => oc.column('key_hash').doUpdateSet({ role: 'admin', revoked_at: null }))
+        // The prefix is rewritten too: rows stored before keys chose what to show kept 10 characters.
+        .onConflict((oc) => oc.column('key_hash').doUpdateSet({ role: 'admin', revoked_at: null, key_prefix: visibleKeyPrefix(secret) }))
         // xmax = 0 only on a freshly inserted row (PostgreSQL's insert-or-update tell).
         .returning(['id', sql<boolean>`(xmax = 0)`.as('inserted')])
         .executeTakeFirstOrThrow();

@@ -8,6 +8,7 @@ const statusByCode: Partial<Record<PacerErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
 };
 
 /** What Fastify hands the error handler for schema-validation failures (Ajv errors). */
