@@ -272,7 +272,7 @@ export class CampaignRunner {
     const c = this.#campaign;
     const nowMs = scheduler.nowMs();
     if (nowMs - this.#hopperCheckedAtMs >= HOPPER_REFRESH_MS) {
-      this.#hopperDepth = await hopper.dueCount(c.id, nowMs);
+      this.#hopperDepth = await hopper.dueCount(c.id, nowMs, this.#d.maxAttemptsPerNumber);
       this.#hopperCheckedAtMs = nowMs;
     }
     const capacity = telephony.capacity();

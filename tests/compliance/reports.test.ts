@@ -107,3 +107,21 @@ describe('GET /v1/reports/daily and /v1/reports/agents', () => {
     expect(body.agents[0]?.talkSec).toBe(30 * 22 + 90 * 60);
   });
 });
+
+describe('not_dialed records in reports', () => {
+  it('a dial stopped by the re-check before originate counts as no dial in the daily summary, and is filterable', async () => {
+    const base = NOW - 10 * DAY;
+    const seeded = await seedCampaignCalls(t.database, [
+      { originatedAtMs: base, outcome: 'no_answer' },
+      { originatedAtMs: base + 60_000, outcome: 'not_dialed' },
+      { originatedAtMs: base + 120_000, outcome: 'not_dialed' },
+    ]);
+    const day = new Date(base).toISOString().slice(0, 10);
+    const next = new Date(base + DAY).toISOString().slice(0, 10);
+    const res = await t.get(`/v1/reports/daily?campaignId=${seeded.campaignId}&from=${day}&to=${next}`, { role: 'manager' });
+    expect(res.statusCode).toBe(200);
+    expect((JSON.parse(res.body) as { days: { dials: number }[] }).days.map((d) => d.dials)).toEqual([1]);
+    const records = await t.get(`/v1/call-records?campaignId=${seeded.campaignId}&outcome=not_dialed`, { role: 'compliance' });
+    expect(records.statusCode).toBe(200);
+  });
+});

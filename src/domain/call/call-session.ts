@@ -1,3 +1,4 @@
+import type { CallOutcome } from './call-outcome.ts';
 import type { AmdResult, CallEvent, FailureReason } from '../ports/telephony-port.ts';
 import type { PacingObservation } from '../pacing/pacing-policy.ts';
 import { checkCallEventSequence } from './call-event-sequence.ts';
@@ -17,8 +18,7 @@ export interface CallSessionConfig {
 
 export type CallPhase = 'dialing' | 'answered' | 'waiting_agent' | 'bridging' | 'connected' | 'machine' | 'abandoning' | 'ended';
 
-/** `not_dialed`: recorded in the dial transaction, stopped by the re-check before originate (never reached the network). */
-export type CallOutcome = 'human' | 'machine' | 'no_answer' | 'busy' | 'invalid' | 'unavailable' | 'congestion' | 'cancelled' | 'failed' | 'unknown' | 'not_dialed';
+export type { CallOutcome } from './call-outcome.ts';
 
 /** What the runtime must do; the session itself performs no I/O. */
 export type CallEffect =

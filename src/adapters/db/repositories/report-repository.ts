@@ -74,7 +74,8 @@ export class ReportRepository {
   async daily(campaignId: string, fromMs: number, toMs: number): Promise<DailySummaryRow[]> {
     const r = await sql<{ day: string; dials: string; contacts: string; live: string; abandoned: string; amd_human: string; amd_machine: string; amd_unknown: string; talk_sec: string | null; agents: string }>`
       SELECT to_char(originated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-             count(*) AS dials,
+             -- A not_dialed record (stopped by the re-check before originate) never reached the network.
+             count(*) FILTER (WHERE outcome IS DISTINCT FROM 'not_dialed') AS dials,
              count(*) FILTER (WHERE answered_at IS NOT NULL) AS contacts,
              count(*) FILTER (WHERE outcome = 'human') AS live,
              count(*) FILTER (WHERE ${ABANDONED}) AS abandoned,

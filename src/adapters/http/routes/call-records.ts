@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { CALL_OUTCOMES } from '../../../domain/call/call-outcome.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -26,7 +27,6 @@ export const CALL_RECORD_FIELDS = [
 /** CSV columns and NDJSON keys of a dial decision, in order. */
 export const DIAL_DECISION_FIELDS = ['campaignId', 'seq', 'decidedAt', 'leadId', 'phone', 'attemptId', 'decision', 'reason', 'inputs', 'prevHash', 'hash'] as const;
 
-const OUTCOMES = ['human', 'machine', 'no_answer', 'busy', 'invalid', 'unavailable', 'congestion', 'cancelled', 'failed', 'unknown'] as const;
 const DAY_MS = 86_400_000;
 
 const StreamBody = {
@@ -116,7 +116,7 @@ const callRecordsRoutes: FastifyPluginAsyncTypebox<CallRecordsRoutesOptions> = a
       summary: 'Export call records (originated calls) as CSV or NDJSON, streamed',
       querystring: Type.Object({
         ...CommonQuery,
-        outcome: Type.Optional(Type.Union(OUTCOMES.map((o) => Type.Literal(o)))),
+        outcome: Type.Optional(Type.Union(CALL_OUTCOMES.map((o) => Type.Literal(o)))),
         agentId: Type.Optional(Type.String({ format: 'uuid' })),
       }, { additionalProperties: false }),
       response: { 200: StreamBody, ...errorResponses(400, 401, 403, 404) },

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { CALL_OUTCOMES } from '../../../domain/call/call-outcome.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -18,7 +19,6 @@ export interface ExportsRoutesOptions {
   maxRangeDays?: number;
 }
 
-const OUTCOMES = ['human', 'machine', 'no_answer', 'busy', 'invalid', 'unavailable', 'congestion', 'cancelled', 'failed', 'unknown'] as const;
 
 const ExportStatus = Type.Object({
   id: Type.String(),
@@ -67,7 +67,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox<ExportsRoutesOptions> = async fun
         campaignId: Type.Optional(Type.String({ format: 'uuid' })),
         from: Type.Optional(Type.String()),
         to: Type.Optional(Type.String()),
-        outcome: Type.Optional(Type.Union(OUTCOMES.map((o) => Type.Literal(o)))),
+        outcome: Type.Optional(Type.Union(CALL_OUTCOMES.map((o) => Type.Literal(o)))),
         agentId: Type.Optional(Type.String({ format: 'uuid' })),
         phone: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
         decision: Type.Optional(Type.Union([Type.Literal('placed'), Type.Literal('blocked')])),
