@@ -1,7 +1,7 @@
 import type { FaultRow } from './invariants.ts';
 import { leadsExhaustedByRecovery, openRecords, placedWithoutRecord, recordsOriginatedSince, stuckLeads } from './invariants.ts';
 import { sleep, waitFor } from './free-port.ts';
-import { PacerProcess, type PacerProcessOptions } from './pacer-process.ts';
+import type { PacerProcess, PacerProcessOptions } from './pacer-process.ts';
 import type { PgCluster } from './pg-cluster.ts';
 import type { RedisServer } from './redis-server.ts';
 
