@@ -192,7 +192,10 @@ export function loadConfig(options: LoadConfigOptions = {}): PacerConfig {
   const autoMigrate = bool('autoMigrate', true);
   const telephony = oneOf('telephony', ['sim', 'drachtio'] as const, 'sim');
   const agents = num('simAgents', 4, (n) => Number.isInteger(n) && n >= 0 && n <= 10_000, 'must be an integer 0-10000');
-  const speed = num('simSpeed', 1, (n) => n > 0 && n <= 1000, 'must be a number above 0 and at most 1000');
+  // Simulated time never reaches compliance records: every call record, decision and audit row of
+  // `pacer serve` is stamped with real time, so the service runs the simulated world at real time
+  // only. Faster-than-real-time runs are `pacer simulate` (no database, its own report).
+  const speed = num('simSpeed', 1, (n) => n === 1, 'must be 1: pacer serve writes real compliance records, so simulated time is not sped up there (use `pacer simulate` for faster-than-real-time runs)');
   const nodeId = str('nodeId') ?? hostname();
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(nodeId)) issues.push({ field: fieldOf('nodeId'), reason: 'must be 1-64 letters, digits, dots, dashes or underscores' });
   const demo = bool('demo', true);

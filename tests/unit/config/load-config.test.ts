@@ -99,6 +99,11 @@ describe('loadConfig', () => {
     expect(fields).toHaveLength(11);
   });
 
+  it('refuses a sped-up simulated clock: pacer serve writes real compliance records', () => {
+    const issues = issuesOf(() => loadConfig({ env: { PACER_SIM_SPEED: '10' }, configDir: dir({}) }));
+    expect(issues).toEqual([{ field: 'PACER_SIM_SPEED', reason: expect.stringContaining('pacer simulate') }]);
+  });
+
   it('rejects a config file that is not a JSON object', () => {
     const configDir = dir({ 'default.json': '{ port: 1' });
     expect(issuesOf(() => loadConfig({ env: {}, configDir }))[0]?.reason).toContain('not valid JSON');
