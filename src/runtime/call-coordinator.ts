@@ -183,6 +183,10 @@ export class CallCoordinator {
           this.#run('bridge', call.log, async () => {
             const result = await telephony.bridge(callId, effect.agentId);
             if (result.ok) {
+              // Only an agent still reserved for this live call goes on_call: a call that ended while
+              // the bridge was under way has already given its agent back.
+              const agent = this.roster.get(effect.agentId);
+              if (agent?.state !== 'reserved' || agent.callId !== callId || !this.#calls.has(callId)) return;
               this.roster.transition(effect.agentId, 'on_call', 'system', scheduler.nowMs());
               this.#agentChanged(effect.agentId);
               // The leg dropped while the bridge was under way: nobody is there to talk to.
@@ -199,14 +203,22 @@ export class CallCoordinator {
             }
           });
           break;
-        case 'release_agent':
-          if (this.roster.get(effect.agentId)?.state === 'reserved') {
+        case 'release_agent': {
+          const agent = this.roster.get(effect.agentId);
+          // The bridge won the race but the call ended before its `bridged` event: the agent was put
+          // through, so it wraps up (and may set a disposition) instead of staying on_call forever.
+          if (agent?.state === 'on_call' && agent.callId === callId) {
+            this.#startWrapUp(effect.agentId, 0);
+            break;
+          }
+          if (agent?.state === 'reserved') {
             const lost = this.#legLost.has(effect.agentId);
             this.roster.transition(effect.agentId, lost ? 'paused' : 'ready', 'system', scheduler.nowMs(), lost ? AGENT_LEG_LOST : undefined);
             this.#agentChanged(effect.agentId);
             if (!lost) this.#offerWaiting();
           }
           break;
+        }
         case 'play_abandon_message':
           this.#dropFromWaiting(callId);
           this.#run('abandon_message', call.log, async () => {

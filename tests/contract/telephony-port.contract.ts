@@ -258,7 +258,11 @@ export function describeTelephonyContract(name: string, harness: TelephonyContra
       await answered.rec.waitFor('answered');
       await expect(session.telephony.bridge(answered.req.callId, 'nobody')).resolves.toEqual({ ok: false, reason: 'agent_unavailable' });
       await expect(session.telephony.bridge('no-such-call', 'agent-7')).resolves.toEqual({ ok: false, reason: 'call_gone' });
-      await expect(session.telephony.bridge(answered.req.callId, 'agent-7')).resolves.toEqual({ ok: true });
+      // `bridged` is emitted before bridge() resolves (both adapters): an agent is put on_call only
+      // for a call the runtime has seen bridged.
+      const bridging = session.telephony.bridge(answered.req.callId, 'agent-7').then((r) => ({ result: r, bridgedSeen: answered.rec.events.some((e) => e.type === 'bridged') }));
+      await session.advance(1000);
+      expect(await bridging).toEqual({ result: { ok: true }, bridgedSeen: true });
       expect(await answered.rec.waitFor('bridged')).toMatchObject({ agentId: 'agent-7' });
       await session.telephony.hangup(answered.req.callId);
       await answered.rec.terminal();
@@ -279,7 +283,9 @@ export function describeTelephonyContract(name: string, harness: TelephonyContra
       await session.advance(1000);
       await answered.rec.waitFor('answered');
       await expect(session.telephony.bridge(answered.req.callId, 'agent-8')).resolves.toEqual({ ok: false, reason: 'agent_unavailable' });
-      await expect(session.telephony.bridge(answered.req.callId, 'agent-9')).resolves.toEqual({ ok: true });
+      const bridging = session.telephony.bridge(answered.req.callId, 'agent-9');
+      await session.advance(1000);
+      await expect(bridging).resolves.toEqual({ ok: true });
       await answered.rec.waitFor('bridged');
       await session.telephony.hangup(answered.req.callId);
       await answered.rec.terminal();

@@ -8,7 +8,9 @@
  * - exactly one terminal event per call (`failed` or `hangup`), and nothing after it;
  * - `failed` only before `answered`;
  * - `amd` and `beep` only after `answered`, `bridged` only after `answered`;
- * - a cancel racing an answer yields `answered` then `hangup` (never `failed` after `answered`).
+ * - a cancel racing an answer yields `answered` then `hangup` (never `failed` after `answered`);
+ * - `bridge()` resolves `{ ok: true }` only after it emitted `bridged`; a call that ends while the
+ *   bridge is under way resolves it with `call_gone`.
  *
  * @example
  * ```ts
@@ -81,7 +83,7 @@ export interface TelephonyPort {
   originate(request: OriginateRequest, onEvent: (event: CallEvent) => void): Promise<OriginateResult>;
   /** Cancels a call not yet answered; if the answer wins the race the call is hung up instead. */
   cancel(callId: string): Promise<void>;
-  /** Connects an answered call to a logged-in agent. */
+  /** Connects an answered call to a logged-in agent; `bridged` is emitted before it resolves ok. */
   bridge(callId: string, agentId: string): Promise<BridgeResult>;
   /** Plays a prompt to the callee (identification message, voicemail drop); resolves when it ends. */
   playPrompt(callId: string, prompt: { file: string }): Promise<void>;

@@ -28,8 +28,9 @@ describe('SimTelephony', () => {
     expect(await t.telephony.originate(req('c1'), t.onEvent)).toEqual({ ok: true });
     await t.scheduler.advanceTo(8_500);
     expect(t.types('c1')).toEqual(['trying', 'ringing', 'answered', 'amd']);
-    expect(await t.telephony.bridge('c1', 'a1')).toEqual({ ok: true });
+    const bridging = t.telephony.bridge('c1', 'a1');
     await t.scheduler.advanceTo(200_000);
+    expect(await bridging).toEqual({ ok: true });
     expect(t.types('c1')).toEqual(['trying', 'ringing', 'answered', 'amd', 'bridged', 'hangup']);
     const ev = t.events.get('c1') ?? [];
     expect(ev.at(-1)).toMatchObject({ type: 'hangup', by: 'remote', atMs: 8_500 + 40 + 60_000 });

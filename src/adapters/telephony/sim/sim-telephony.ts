@@ -182,14 +182,19 @@ export class SimTelephony implements TelephonyPort {
     if (!this.#agents.has(agentId)) return { ok: false, reason: 'agent_unavailable' };
     const script = call.script;
     call.bridgedTo = agentId;
-    this.#later(call, this.#o.bridgeDelayMs, () => {
-      call.emit({ type: 'bridged', callId, atMs: this.#now(), agentId });
-      const talkMs = script.kind === 'human' || script.kind === 'machine' ? script.talkMs : 0;
-      // A machine passed to an agent is dropped by the agent within seconds.
-      const holdMs = script.kind === 'machine' ? 5_000 : talkMs;
-      this.#later(call, holdMs, () => this.#terminal(call, { type: 'hangup', callId, atMs: this.#now(), by: 'remote' }));
+    // As the drachtio adapter does: `bridged` is emitted before bridge() resolves; a call that ends
+    // while the bridge is under way resolves it with `call_gone` (never `ok` without `bridged`).
+    return new Promise<BridgeResult>((resolve) => {
+      call.timers.push(() => resolve({ ok: false, reason: 'call_gone' }));
+      this.#later(call, this.#o.bridgeDelayMs, () => {
+        call.emit({ type: 'bridged', callId, atMs: this.#now(), agentId });
+        resolve({ ok: true });
+        const talkMs = script.kind === 'human' || script.kind === 'machine' ? script.talkMs : 0;
+        // A machine passed to an agent is dropped by the agent within seconds.
+        const holdMs = script.kind === 'machine' ? 5_000 : talkMs;
+        this.#later(call, holdMs, () => this.#terminal(call, { type: 'hangup', callId, atMs: this.#now(), by: 'remote' }));
+      });
     });
-    return { ok: true };
   }
 
   playPrompt(callId: string, _prompt: { file: string }): Promise<void> {
