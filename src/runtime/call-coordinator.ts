@@ -201,7 +201,8 @@ export class CallCoordinator {
                 if (this.roster.get(effect.agentId)?.state !== 'ready') this.#offerWaiting();
               }
             }
-          });
+            // Untracked like a prompt: a bridge takes telephony time (it resolves after `bridged`).
+          }, { tracked: false });
           break;
         case 'release_agent': {
           const agent = this.roster.get(effect.agentId);

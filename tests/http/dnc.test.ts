@@ -107,11 +107,18 @@ describe('DNC lists', () => {
     const list = await createList('global');
     const a = randomNumber();
     await t.call('POST', `/v1/dnc-lists/${list.id}/numbers`, { json: [a] });
-    const del = await t.call('DELETE', `/v1/dnc-lists/${list.id}/numbers/${encodeURIComponent(a)}`);
+    const path = `/v1/dnc-lists/${list.id}/numbers/${encodeURIComponent(a)}`;
+    // Compliance and admin only, and only with a reason.
+    expect((await t.call('DELETE', `${path}?reason=consent%20given`, { key: t.keys.manager })).statusCode).toBe(403);
+    const noReason = await t.call('DELETE', path, { key: t.keys.compliance });
+    expect(noReason.statusCode).toBe(400);
+    expect(json(noReason)).toMatchObject({ error: { issues: [{ field: 'querystring.reason' }] } });
+    expect((await check(a)).blocked).toBe(true);
+    const del = await t.call('DELETE', `${path}?reason=consent%20given%20in%20writing`, { key: t.keys.compliance });
     expect(del.statusCode).toBe(204);
     expect((await check(a)).blocked).toBe(false);
     expect(json(await t.call('GET', `/v1/dnc-lists/${list.id}`))).toMatchObject({ version: list.version + 2 });
-    expect((await t.call('DELETE', `/v1/dnc-lists/${list.id}/numbers/${encodeURIComponent(a)}`)).statusCode).toBe(404);
+    expect((await t.call('DELETE', `${path}?reason=again`)).statusCode).toBe(404);
   });
 
   it('applies campaign-scope lists only to the campaigns they are attached to', async () => {
@@ -157,10 +164,11 @@ describe('DNC lists', () => {
     const list = await createList('campaign');
     const a = randomNumber();
     await t.call('POST', `/v1/dnc-lists/${list.id}/numbers`, { json: [a, 'x'] });
-    await t.call('DELETE', `/v1/dnc-lists/${list.id}/numbers/${encodeURIComponent(a)}`);
+    await t.call('DELETE', `/v1/dnc-lists/${list.id}/numbers/${encodeURIComponent(a)}?reason=entered%20by%20mistake`);
     const log = json<{ items: { action: string; after: unknown; before: unknown }[] }>(await t.call('GET', `/v1/audit-log?entityType=dnc_list&entityId=${list.id}`));
     expect(log.items.map((e) => e.action)).toEqual(['dnc.numbers.remove', 'dnc.numbers.add', 'dnc_list.create']);
     expect(log.items[1]?.after).toEqual({ received: 1, added: 1 });
     expect(log.items[0]?.before).toEqual({ e164: a });
+    expect(log.items[0]?.after).toEqual({ removed: a, reason: 'entered by mistake' });
   });
 });

@@ -87,10 +87,19 @@ export class DncService {
     return { added, duplicates: received - added, rejected, errors };
   }
 
-  async removeNumber(principal: Principal, listId: string, phone: string): Promise<void> {
+  /**
+   * Takes a number off a DNC list: compliance officers and admins only, with the reason, which the
+   * audit log keeps beside who did it. A consent withdrawn by mistake is corrected, never silent.
+   */
+  async removeNumber(principal: Principal, listId: string, phone: string, reason: string): Promise<void> {
+    if (principal.role !== 'admin' && principal.role !== 'compliance') {
+      throw new PacerError('FORBIDDEN', `role '${principal.role}' may not remove numbers from a DNC list; allowed: admin, compliance`);
+    }
+    const why = reason.trim();
+    if (why.length < 3) throw new PacerError('VALIDATION_FAILED', 'a reason is required to remove a number from a DNC list', { issues: [{ field: 'reason', reason: 'must be at least 3 characters' }] });
     await this.getList(listId);
     const e164 = this.#normalize(phone, 'e164');
-    if (!(await this.#store.removeNumber(listId, e164, actorOf(principal)))) throw new PacerError('NOT_FOUND', `${e164} is not on DNC list ${listId}`);
+    if (!(await this.#store.removeNumber(listId, e164, actorOf(principal), why))) throw new PacerError('NOT_FOUND', `${e164} is not on DNC list ${listId}`);
   }
 
   async check(phone: string, campaignId?: string): Promise<DncCheckResult> {

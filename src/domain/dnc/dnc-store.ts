@@ -17,6 +17,7 @@ export interface DncStore {
   deleteList(id: string, actor: AuditActor): Promise<DncList | undefined>;
   /** Adds E.164 numbers all-or-nothing; an error thrown by `numbers` rolls everything back. */
   addNumbers(listId: string, numbers: AsyncIterable<string>, actor: AuditActor): Promise<{ received: number; added: number }>;
-  removeNumber(listId: string, e164: string, actor: AuditActor): Promise<boolean>;
+  /** Removes the entry and audits it with `reason`; false when the number is not on the list. */
+  removeNumber(listId: string, e164: string, actor: AuditActor, reason: string): Promise<boolean>;
   listsBlocking(e164: string, campaignId?: string): Promise<{ id: string; name: string; scope: DncScope }[]>;
 }

@@ -130,12 +130,12 @@ export class DncRepository implements DncStore {
   }
 
   /** Removes one number; false when it was not on the list. */
-  async removeNumber(listId: string, e164: string, actor: AuditActor): Promise<boolean> {
+  async removeNumber(listId: string, e164: string, actor: AuditActor, reason: string): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
       const res = await trx.deleteFrom('dnc_entries').where('dnc_list_id', '=', listId).where('e164', '=', e164).executeTakeFirst();
       if (res.numDeletedRows === 0n) return false;
       await trx.updateTable('dnc_lists').set({ version: sql`version + 1` }).where('id', '=', listId).execute();
-      await this.#auditLog.record({ ...actor, action: 'dnc.numbers.remove', entityType: 'dnc_list', entityId: listId, before: { e164 }, after: null }, trx);
+      await this.#auditLog.record({ ...actor, action: 'dnc.numbers.remove', entityType: 'dnc_list', entityId: listId, before: { e164 }, after: { removed: e164, reason } }, trx);
       return true;
     });
   }

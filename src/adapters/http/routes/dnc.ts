@@ -116,15 +116,16 @@ const dncRoutes: FastifyPluginAsyncTypebox<DncRoutesOptions> = async function dn
   });
 
   app.delete('/dnc-lists/:id/numbers/:e164', {
-    config: { roles: writers },
+    config: { roles: ['admin', 'compliance'] },
     schema: {
       tags,
-      summary: 'Remove a number from a DNC list',
+      summary: 'Remove a number from a DNC list (compliance and admin only; the reason is audited)',
       params: Type.Object({ id: Type.String({ format: 'uuid' }), e164: Type.String({ minLength: 1, maxLength: 64 }) }),
+      querystring: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'Why the number may be called again (kept in the audit log)' }) }, { additionalProperties: false }),
       response: { 204: { type: 'null', description: 'Removed' }, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
-    await dnc.removeNumber(request.principal, request.params.id, request.params.e164);
+    await dnc.removeNumber(request.principal, request.params.id, request.params.e164, request.query.reason);
     return reply.status(204).send(null);
   });
 
