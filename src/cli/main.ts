@@ -6,7 +6,7 @@ const commands: Record<string, string> = {
   serve: 'start the API server (embedded PostgreSQL and in-process queues unless configured otherwise)',
   migrate: 'apply database migrations and exit',
   keys: 'manage API keys: `pacer keys create --role admin [--name NAME]`',
-  audit: 'verify the dial-decision hash chains: `pacer audit verify [--campaign ID]`',
+  audit: 'verify the dial-decision hash chains and export signed chain heads: `pacer audit verify [--campaign ID] [--anchors FILE]`, `pacer audit anchor --file FILE`',
   simulate: 'what-if pacing: `pacer simulate --scenario <file|name> --policy <name> [--seed N] [--days D] [--json] [--report out.html]`',
 };
 

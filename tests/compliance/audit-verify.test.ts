@@ -61,7 +61,8 @@ describe('pacer audit verify (verifyDecisionTrail)', () => {
     await sql`DELETE FROM dial_decisions WHERE campaign_id = ${id} AND seq = 3`.execute(database.db);
     await sql`UPDATE dial_decisions SET seq = seq - 1 WHERE campaign_id = ${id} AND seq > 3`.execute(database.db);
     const r = await verifyDecisionTrail(database.db, { campaignId: id });
-    expect(r.breaks).toEqual([expect.objectContaining({ seq: '3', kind: 'prev_hash_mismatch' })]);
+    // Every break is reported: the renumbered records no longer match their hashes (seq is hashed).
+    expect(r.breaks.map((b) => [b.seq, b.kind])).toEqual([['3', 'prev_hash_mismatch'], ['4', 'hash_mismatch'], ['5', 'hash_mismatch'], ['6', 'hash_mismatch'], ['7', 'hash_mismatch']]);
   });
 
   it('detects reordered records', async () => {
@@ -70,7 +71,7 @@ describe('pacer audit verify (verifyDecisionTrail)', () => {
     await sql`UPDATE dial_decisions d SET decided_at = o.decided_at, lead_id = o.lead_id, phone = o.phone, decision = o.decision, reason = o.reason, inputs = o.inputs, prev_hash = o.prev_hash, hash = o.hash
       FROM dial_decisions o WHERE d.campaign_id = ${id} AND o.campaign_id = ${id} AND ((d.seq = 6 AND o.seq = 7) OR (d.seq = 7 AND o.seq = 6))`.execute(database.db);
     const r = await verifyDecisionTrail(database.db, { campaignId: id });
-    expect(r.breaks).toEqual([expect.objectContaining({ seq: '6', kind: 'prev_hash_mismatch' })]);
+    expect(r.breaks.map((b) => [b.seq, b.kind])).toEqual([['6', 'prev_hash_mismatch'], ['7', 'prev_hash_mismatch'], ['8', 'prev_hash_mismatch']]);
   });
 
   it('detects a re-inserted (moved) record by its stored order', async () => {
@@ -79,7 +80,16 @@ describe('pacer audit verify (verifyDecisionTrail)', () => {
       INSERT INTO dial_decisions (campaign_id, seq, decided_at, lead_id, phone, attempt_id, decision, reason, inputs, prev_hash, hash)
       SELECT campaign_id, seq, decided_at, lead_id, phone, attempt_id, decision, reason, inputs, prev_hash, hash FROM moved`.execute(database.db);
     const r = await verifyDecisionTrail(database.db, { campaignId: id });
-    expect(r.breaks).toEqual([expect.objectContaining({ seq: '3', kind: 'seq_gap' })]);
+    expect(r.breaks.map((b) => [b.seq, b.kind])).toEqual([['3', 'seq_gap'], ['2', 'seq_out_of_order']]);
+  });
+});
+
+describe('every break is reported', () => {
+  it('two edits far apart are two findings, not one', async () => {
+    const id = await chain(10);
+    await sql`UPDATE dial_decisions SET reason = 'dnc' WHERE campaign_id = ${id} AND seq IN (2, 9)`.execute(database.db);
+    const r = await verifyDecisionTrail(database.db, { campaignId: id });
+    expect(r.breaks.map((b) => [b.seq, b.kind])).toEqual([['2', 'hash_mismatch'], ['9', 'hash_mismatch']]);
   });
 });
 
@@ -107,5 +117,61 @@ describe('pacer audit verify (command)', () => {
       if (previousUrl === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = previousUrl;
     }
+  });
+});
+
+describe('chain heads anchored outside the database (truncation)', () => {
+  const KEY = 'k'.repeat(40);
+
+  async function anchorFile(): Promise<string> {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    return join(await mkdtemp(join(tmpdir(), 'pacer-anchors-')), 'anchors.jsonl');
+  }
+
+  it('holds for an intact trail that grew after the anchor', async () => {
+    const { appendAnchors, readAnchors } = await import('../../src/adapters/audit/trail-anchor-file.ts');
+    const { currentHeads } = await import('../../src/cli/commands/audit.ts');
+    const id = await chain(6);
+    const file = await anchorFile();
+    await appendAnchors(file, KEY, (await currentHeads(database.db, Date.now())).filter((h) => h.campaignId === id));
+    await new DialDecisionRepository(database.db).append(id, [{ campaignId: id, decidedAtMs: Date.parse('2026-05-01T15:00:00Z'), leadId: '1', phone: '+12025559999', attemptId: null, decision: 'blocked', reason: 'dnc', inputs: {} }]);
+    const { anchors, forged } = await readAnchors(file, KEY);
+    expect(forged).toEqual([]);
+    expect(anchors).toEqual([expect.objectContaining({ campaignId: id, seq: '6' })]);
+    expect((await verifyDecisionTrail(database.db, { campaignId: id, anchors })).breaks).toEqual([]);
+  });
+
+  it('detects the newest records deleted after the anchor, which the chain alone cannot show', async () => {
+    const { appendAnchors, readAnchors } = await import('../../src/adapters/audit/trail-anchor-file.ts');
+    const { currentHeads } = await import('../../src/cli/commands/audit.ts');
+    const id = await chain(8);
+    const file = await anchorFile();
+    await appendAnchors(file, KEY, (await currentHeads(database.db, Date.now())).filter((h) => h.campaignId === id));
+    await sql`DELETE FROM dial_decisions WHERE campaign_id = ${id} AND seq >= 6`.execute(database.db);
+    expect((await verifyDecisionTrail(database.db, { campaignId: id })).breaks).toEqual([]);
+    const { anchors } = await readAnchors(file, KEY);
+    expect((await verifyDecisionTrail(database.db, { campaignId: id, anchors })).breaks).toEqual([expect.objectContaining({ campaignId: id, seq: '8', kind: 'truncated' })]);
+    // Every record gone is a truncation too.
+    await sql`DELETE FROM dial_decisions WHERE campaign_id = ${id}`.execute(database.db);
+    expect((await verifyDecisionTrail(database.db, { anchors })).breaks).toContainEqual(expect.objectContaining({ campaignId: id, kind: 'truncated' }));
+  });
+
+  it('detects a chain rebuilt after the anchor, and an anchor line edited or signed with another key', async () => {
+    const { appendAnchors, readAnchors } = await import('../../src/adapters/audit/trail-anchor-file.ts');
+    const { currentHeads } = await import('../../src/cli/commands/audit.ts');
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const id = await chain(5);
+    const file = await anchorFile();
+    await appendAnchors(file, KEY, (await currentHeads(database.db, Date.now())).filter((h) => h.campaignId === id));
+    await sql`UPDATE dial_decisions SET hash = md5(hash) || md5(hash) WHERE campaign_id = ${id} AND seq = 5`.execute(database.db);
+    const { anchors } = await readAnchors(file, KEY);
+    expect((await verifyDecisionTrail(database.db, { campaignId: id, anchors })).breaks).toContainEqual(expect.objectContaining({ seq: '5', kind: 'anchor_mismatch' }));
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, original.replace(/"seq":"5"/, '"seq":"3"'));
+    expect((await readAnchors(file, KEY)).forged).toEqual([expect.objectContaining({ line: 1, campaignId: id })]);
+    await writeFile(file, original);
+    expect((await readAnchors(file, 'x'.repeat(40))).forged).toHaveLength(1);
   });
 });

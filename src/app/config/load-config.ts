@@ -38,6 +38,11 @@ export interface PacerConfig {
   readonly demo: boolean;
   /** Graceful shutdown: how long live calls may go on after SIGTERM/SIGINT before they are hung up (PACER_DRAIN_TIMEOUT_MS, default 30000). */
   readonly drainTimeoutMs: number;
+  /**
+   * Secret that signs the dial-decision chain heads `pacer audit anchor` exports (PACER_AUDIT_KEY,
+   * at least 32 characters); null: anchors can be neither written nor checked.
+   */
+  readonly auditKey: string | null;
   /** Config files that were read, in order. */
   readonly sources: readonly string[];
 }
@@ -59,6 +64,7 @@ const SETTINGS = {
   nodeId: 'PACER_NODE_ID',
   demo: 'PACER_DEMO',
   drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS',
+  auditKey: 'PACER_AUDIT_KEY',
   ...TELEPHONY_SETTINGS,
 } as const;
 type SettingKey = keyof typeof SETTINGS;
@@ -200,6 +206,8 @@ export function loadConfig(options: LoadConfigOptions = {}): PacerConfig {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(nodeId)) issues.push({ field: fieldOf('nodeId'), reason: 'must be 1-64 letters, digits, dots, dashes or underscores' });
   const demo = bool('demo', true);
   const drainTimeoutMs = num('drainTimeoutMs', 30_000, (n) => Number.isInteger(n) && n >= 0 && n <= 600_000, 'must be an integer number of milliseconds 0-600000');
+  const auditKey = str('auditKey');
+  if (auditKey !== null && auditKey.length < 32) issues.push({ field: fieldOf('auditKey'), reason: 'must be at least 32 characters' });
   const drachtio = readDrachtioOptions({ str, num, oneOf, fieldOf, issues }, telephony === 'drachtio');
 
   if (issues.length > 0) {
@@ -221,6 +229,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PacerConfig {
     demo,
     drainTimeoutMs,
     drachtio,
+    auditKey,
     sources: Object.freeze([...sources]),
   });
 }

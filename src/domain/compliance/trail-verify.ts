@@ -6,8 +6,9 @@ export interface TrailRecord {
   hash: string;
 }
 
-/** What is wrong with the first broken record of a chain. */
-export type TrailBreakKind = 'hash_mismatch' | 'prev_hash_mismatch' | 'seq_gap' | 'seq_out_of_order';
+/** What is wrong with a broken record of a chain. */
+/** `truncated`, `anchor_mismatch` and `anchor_forged` come from the exported chain heads (trail-anchor.ts). */
+export type TrailBreakKind = 'hash_mismatch' | 'prev_hash_mismatch' | 'seq_gap' | 'seq_out_of_order' | 'truncated' | 'anchor_mismatch' | 'anchor_forged';
 
 export interface TrailBreak {
   campaignId: string;
@@ -28,8 +29,9 @@ export interface ChainSummary {
  * Verifies hash chains record by record (records of one campaign must arrive consecutively, in stored
  * `seq` order). `recompute(record, prevHash)` returns the hash the record's content should have given
  * the hash of the record before it. Detects edited records (hash mismatch), deleted ones (seq gap, or
- * prev-hash mismatch), reordered ones (seq order, prev-hash mismatch). The first break per campaign
- * is reported; the chain's later records are not checked.
+ * prev-hash mismatch), reordered ones (seq order, prev-hash mismatch). Every break is reported:
+ * after one, checking resumes from the broken record (its stored hash and seq become the chain's
+ * expectation), so a second edit further on is reported too.
  *
  * @example
  * ```ts
@@ -41,7 +43,7 @@ export interface ChainSummary {
 export class TrailVerifier<R extends TrailRecord> {
   readonly #genesis: string;
   readonly #recompute: (record: R, prevHash: string) => string;
-  readonly #chains = new Map<string, ChainSummary & { broken: boolean; expectedPrev: string; nextSeq: bigint }>();
+  readonly #chains = new Map<string, ChainSummary & { expectedPrev: string; nextSeq: bigint }>();
   readonly #breaks: TrailBreak[] = [];
 
   constructor(genesisHash: string, recompute: (record: R, prevHash: string) => string) {
@@ -52,27 +54,30 @@ export class TrailVerifier<R extends TrailRecord> {
   add(record: R): void {
     let chain = this.#chains.get(record.campaignId);
     if (chain === undefined) {
-      chain = { campaignId: record.campaignId, records: 0, lastSeq: null, headHash: null, broken: false, expectedPrev: this.#genesis, nextSeq: 1n };
+      chain = { campaignId: record.campaignId, records: 0, lastSeq: null, headHash: null, expectedPrev: this.#genesis, nextSeq: 1n };
       this.#chains.set(record.campaignId, chain);
     }
     chain.records += 1;
-    if (chain.broken) return;
-    const fail = (kind: TrailBreakKind, detail: string): void => {
-      chain.broken = true;
-      this.#breaks.push({ campaignId: record.campaignId, seq: record.seq, kind, detail });
-    };
     const seq = BigInt(record.seq);
-    if (seq < chain.nextSeq) return fail('seq_out_of_order', `seq ${record.seq} appears after seq ${chain.lastSeq ?? '(none)'}: records reordered or duplicated`);
-    if (seq > chain.nextSeq) return fail('seq_gap', `expected seq ${chain.nextSeq.toString()}, found ${record.seq}: record(s) deleted`);
-    if (record.prevHash !== chain.expectedPrev) {
-      return fail('prev_hash_mismatch', `prev_hash does not match the hash of the record before it: a record before it was deleted, reordered or rewritten`);
+    const breakKind = this.#check(chain, record, seq);
+    if (breakKind !== undefined) this.#breaks.push({ campaignId: record.campaignId, seq: record.seq, kind: breakKind.kind, detail: breakKind.detail });
+    // Resume from this record whatever it was: later breaks are independent findings.
+    if (seq >= chain.nextSeq) {
+      chain.expectedPrev = record.hash;
+      chain.nextSeq = seq + 1n;
+      chain.lastSeq = record.seq;
+      chain.headHash = record.hash;
     }
-    const expected = this.#recompute(record, chain.expectedPrev);
-    if (expected !== record.hash) return fail('hash_mismatch', 'record content does not match its hash: the record was edited');
-    chain.expectedPrev = record.hash;
-    chain.nextSeq = seq + 1n;
-    chain.lastSeq = record.seq;
-    chain.headHash = record.hash;
+  }
+
+  #check(chain: { lastSeq: string | null; expectedPrev: string; nextSeq: bigint }, record: R, seq: bigint): { kind: TrailBreakKind; detail: string } | undefined {
+    if (seq < chain.nextSeq) return { kind: 'seq_out_of_order', detail: `seq ${record.seq} appears after seq ${chain.lastSeq ?? '(none)'}: records reordered or duplicated` };
+    if (seq > chain.nextSeq) return { kind: 'seq_gap', detail: `expected seq ${chain.nextSeq.toString()}, found ${record.seq}: record(s) deleted` };
+    if (record.prevHash !== chain.expectedPrev) {
+      return { kind: 'prev_hash_mismatch', detail: 'prev_hash does not match the hash of the record before it: a record before it was deleted, reordered or rewritten' };
+    }
+    if (this.#recompute(record, chain.expectedPrev) !== record.hash) return { kind: 'hash_mismatch', detail: 'record content does not match its hash: the record was edited' };
+    return undefined;
   }
 
   result(): { chains: ChainSummary[]; breaks: TrailBreak[] } {
