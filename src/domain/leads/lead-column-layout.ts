@@ -82,6 +82,8 @@ export function parseColumnMapping(input: unknown): ColumnMapping {
  * ```
  */
 export function layoutLeadColumns(headers: readonly string[], mapping: ColumnMapping): LeadColumnLayout {
+  const encoding = unreadableHeader(headers);
+  if (encoding !== undefined) throw new PacerError('IMPORT_FAILED', encoding, { issues: [{ field: 'header', reason: encoding, row: 0 }] });
   const byKey = new Map<string, number>();
   const issues: FieldIssue[] = [];
   headers.forEach((header, index) => {
@@ -118,6 +120,22 @@ export function layoutLeadColumns(headers: readonly string[], mapping: ColumnMap
     .map((name, index) => ({ name: name.trim() === '' ? `column_${index + 1}` : name.trim(), index }))
     .filter(({ index }) => !claimed.has(index));
   return { width: headers.length, headers, known, custom };
+}
+
+/**
+ * A header that is not UTF-8 text: UTF-16 (a byte-order mark read as UTF-8, or a NUL after most
+ * characters) or other NUL bytes (a binary file). Named before anything else, since every
+ * other message would quote unreadable headers.
+ */
+function unreadableHeader(headers: readonly string[]): string | undefined {
+  const text = headers.join(',');
+  const nuls = text.split('\u0000').length - 1;
+  const utf16Bom = text.startsWith('\ufffd\ufffd') || text.startsWith('\u00ff\u00fe') || text.startsWith('\u00fe\u00ff');
+  if (utf16Bom || (nuls > 0 && nuls >= (text.length - nuls) * 0.6)) {
+    return 'the file is UTF-16 text, not UTF-8: save it as "CSV UTF-8" (Excel) or convert it (iconv -f UTF-16 -t UTF-8)';
+  }
+  if (nuls > 0) return `the header contains ${nuls} NUL byte(s): this is not a text CSV file`;
+  return undefined;
 }
 
 function quoteList(headers: readonly string[]): string {

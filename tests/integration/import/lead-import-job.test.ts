@@ -184,6 +184,9 @@ describe('lead import job (real PostgreSQL)', () => {
     ['a 10 MB line', `phone,notes\n${uniqueNational()},ok\n${uniqueNational()},${'x'.repeat(10 * 1024 * 1024)}\n`, /row 2 \(line 3\) is longer than the 1048576-byte limit/],
     ['an empty file', '', /^empty file$/],
     ['a header without rows', 'phone,first_name\n', /header but no data rows/],
+    ['a UTF-16 file', Buffer.from(`\ufeffphone,first_name\n${uniqueNational()},Ann\n`, 'utf16le'), /UTF-16/],
+    ['a UTF-16 file without a BOM', Buffer.from(`phone,first_name\n${uniqueNational()},Ann\n`, 'utf16le'), /UTF-16/],
+    ['NUL bytes in the header', Buffer.from(`ph\u0000one,first_name\n${uniqueNational()},Ann\n`), /NUL/],
   ];
   it.each(failures)('fails the import on %s with a clear error and leaves no leads', async (_case, csv, message) => {
     const campaignId = await createCampaign(f);
@@ -198,6 +201,13 @@ describe('lead import job (real PostgreSQL)', () => {
     expect((await f.imports.issues(importId, { offset: 0, limit: 5 })).items[0]?.reason).toMatch(message);
     expect(await leadsOf(f, leadListId)).toEqual([]);
     expect(await phonesOf(f, campaignId)).toEqual([]);
+  });
+
+  it('stores a failure whose message quotes NUL bytes (never left running)', async () => {
+    const campaignId = await createCampaign(f);
+    const { importId } = await queueImport(f, campaignId, `phone\n${uniqueNational()}\n`);
+    await f.imports.markFailed(importId, { code: 'IMPORT_FAILED', message: 'bad \u0000 byte', issues: [{ field: 'x\u0000', reason: 'nul \u0000', row: 1 }], bytesRead: 0, rowsTotal: 0 });
+    expect(await f.imports.find(importId)).toMatchObject({ status: 'failed', error: { message: 'bad \\0 byte' } });
   });
 
   it('rolls back every lead already written when the file breaks late', async () => {

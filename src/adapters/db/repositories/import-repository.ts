@@ -189,9 +189,12 @@ export class ImportRepository {
 
   /** Marks the import failed with its error and whatever row issues explain it. */
   async markFailed(importId: string, failure: { code: string; message: string; issues: readonly FieldIssue[]; bytesRead: number; rowsTotal: number }): Promise<void> {
+    // PostgreSQL text cannot hold NUL: a message quoting the file must never keep the import `running`.
+    const clean = (t: string): string => t.replaceAll('\u0000', '\\0');
+    const message = clean(failure.message);
     await this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('import_errors').where('import_id', '=', importId).execute();
-      const issues = failure.issues.slice(0, MAX_STORED_ISSUES);
+      const issues = failure.issues.slice(0, MAX_STORED_ISSUES).map((i) => ({ ...i, field: clean(i.field), reason: clean(i.reason) }));
       if (issues.length > 0) {
         await trx
           .insertInto('import_errors')
@@ -203,7 +206,7 @@ export class ImportRepository {
         .set({
           status: 'failed',
           error_code: failure.code,
-          error_message: failure.message,
+          error_message: message,
           bytes_read: String(failure.bytesRead),
           rows_total: failure.rowsTotal,
           rows_accepted: 0,
