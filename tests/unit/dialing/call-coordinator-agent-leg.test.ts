@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CallSession } from '../../../src/domain/call/call-session.ts';
-import { AbandonLedger } from '../../../src/domain/compliance/abandon-ledger.ts';
-import { createPacingPolicy } from '../../../src/domain/pacing/create-pacing-policy.ts';
-import { silentLogger } from '../../../src/domain/ports/logger.ts';
-import type { BridgeResult, CallEvent, TelephonyPort } from '../../../src/domain/ports/telephony-port.ts';
+import type { BridgeResult, TelephonyPort } from '../../../src/domain/ports/telephony-port.ts';
 import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts';
-import { AGENT_LEG_LOST, CallCoordinator } from '../../../src/runtime/call-coordinator.ts';
+import { answer, coordinator, flush } from './support/coordinator-fixture.ts';
+import { AGENT_LEG_LOST } from '../../../src/runtime/call-coordinator.ts';
 
 /** A telephony port whose bridges the test answers; hang-ups are recorded. */
 function controllableTelephony(): { telephony: TelephonyPort; bridges: { callId: string; agentId: string; answer: (r: BridgeResult) => void }[]; hangups: string[] } {
@@ -29,32 +26,6 @@ function controllableTelephony(): { telephony: TelephonyPort; bridges: { callId:
   return { telephony, bridges, hangups };
 }
 
-function coordinator(telephony: TelephonyPort, scheduler: VirtualScheduler): CallCoordinator {
-  return new CallCoordinator({
-    scheduler,
-    telephony,
-    policy: createPacingPolicy({ name: 'progressive', maxAbandonRate: 0.03, abandonWindow: '30d' }),
-    ledger: new AbandonLedger({ window: '30d', maxAbandonRate: 0.03 }),
-    logger: silentLogger,
-    listener: { onCallEnded: () => Promise.resolve() },
-    abandonMessage: null,
-    voicemailMessage: null,
-    wrapUpLimitMs: 30_000,
-  });
-}
-
-/** A call answered by a live person (AMD off): it asks for an agent at once. */
-function answer(c: CallCoordinator, callId: string, atMs: number): (event: CallEvent) => void {
-  const session = new CallSession({ callId, amdEnabled: false, machineAction: 'hangup', beepTimeoutMs: 30_000 }, atMs);
-  const onEvent = c.track(callId, '+16465550100', session, silentLogger);
-  onEvent({ type: 'trying', callId, atMs });
-  onEvent({ type: 'answered', callId, atMs });
-  return onEvent;
-}
-
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
-};
 
 describe('CallCoordinator: agent leg lost', () => {
   it('pauses a free agent at once and refuses to make it ready until it logs in again', () => {

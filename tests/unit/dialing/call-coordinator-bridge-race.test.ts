@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CallSession } from '../../../src/domain/call/call-session.ts';
-import { AbandonLedger } from '../../../src/domain/compliance/abandon-ledger.ts';
-import { createPacingPolicy } from '../../../src/domain/pacing/create-pacing-policy.ts';
-import { silentLogger } from '../../../src/domain/ports/logger.ts';
-import type { BridgeResult, CallEvent, TelephonyPort } from '../../../src/domain/ports/telephony-port.ts';
+import type { BridgeResult, TelephonyPort } from '../../../src/domain/ports/telephony-port.ts';
 import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts';
-import { CallCoordinator } from '../../../src/runtime/call-coordinator.ts';
+import { answer, coordinator, flush } from './support/coordinator-fixture.ts';
 import { SimTelephony } from '../../../src/adapters/telephony/sim/sim-telephony.ts';
 
 /** bridge() answered by the test. */
@@ -26,31 +22,6 @@ function telephonyWithManualBridges(): { telephony: TelephonyPort; bridges: ((r:
   return { telephony, bridges };
 }
 
-function coordinator(telephony: TelephonyPort, scheduler: VirtualScheduler): CallCoordinator {
-  return new CallCoordinator({
-    scheduler,
-    telephony,
-    policy: createPacingPolicy({ name: 'progressive', maxAbandonRate: 0.03, abandonWindow: '30d' }),
-    ledger: new AbandonLedger({ window: '30d', maxAbandonRate: 0.03 }),
-    logger: silentLogger,
-    listener: { onCallEnded: () => Promise.resolve() },
-    abandonMessage: null,
-    voicemailMessage: null,
-    wrapUpLimitMs: 30_000,
-  });
-}
-
-function answered(c: CallCoordinator, callId: string, atMs: number): (event: CallEvent) => void {
-  const session = new CallSession({ callId, amdEnabled: false, machineAction: 'hangup', beepTimeoutMs: 30_000 }, atMs);
-  const onEvent = c.track(callId, '+16465550100', session, silentLogger);
-  onEvent({ type: 'trying', callId, atMs });
-  onEvent({ type: 'answered', callId, atMs });
-  return onEvent;
-}
-
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
-};
 
 describe('CallCoordinator: a call that ends while its bridge is under way', () => {
   it('the callee hangs up before bridge() resolves ok: the agent is ready again, never on_call', async () => {
@@ -58,7 +29,7 @@ describe('CallCoordinator: a call that ends while its bridge is under way', () =
     const { telephony, bridges } = telephonyWithManualBridges();
     const c = coordinator(telephony, scheduler);
     c.setAgentState('a1', 'ready');
-    const onEvent = answered(c, 'call-1', 0);
+    const onEvent = answer(c, 'call-1', 0);
     expect(c.roster.get('a1')?.state).toBe('reserved');
     onEvent({ type: 'hangup', callId: 'call-1', atMs: 500, by: 'remote' });
     bridges[0]?.({ ok: true });
@@ -71,7 +42,7 @@ describe('CallCoordinator: a call that ends while its bridge is under way', () =
     const { telephony, bridges } = telephonyWithManualBridges();
     const c = coordinator(telephony, scheduler);
     c.setAgentState('a1', 'ready');
-    const onEvent = answered(c, 'call-1', 0);
+    const onEvent = answer(c, 'call-1', 0);
     bridges[0]?.({ ok: true });
     await flush();
     expect(c.roster.get('a1')?.state).toBe('on_call');
