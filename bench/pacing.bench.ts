@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import type { PacingPolicyConfig, PacingPolicyName } from '../src/domain/pacing/pacing-policy.ts';
+import { NO_DIAL_LIMITS } from '../src/domain/pacing/predictive/dial-limits.ts';
 import { isPacerError } from '../src/domain/pacer-error.ts';
 import { loadScenario } from '../src/sim/load-scenario.ts';
 import { runSimulation } from '../src/sim/run-simulation.ts';
@@ -35,6 +36,10 @@ interface Outcome {
   meanAgentWaitSec: number;
   p95AgentWaitSec: number;
   connectsPerAgentHour: number;
+  /** Worst ground-truth rate over the 5- and 15-minute windows after a start, resume or mass login. */
+  worstRecovery5: number;
+  worstRecovery15: number;
+  recoveryOverCap5: number;
   cpuMs: number;
 }
 
@@ -51,11 +56,14 @@ function simulate(task: Task): Outcome {
       meanAgentWaitSec: r.meanAgentWaitSec,
       p95AgentWaitSec: r.p95AgentWaitSec,
       connectsPerAgentHour: r.connectsPerAgentHour,
+      worstRecovery5: Math.max(0, ...(r.recoveryWindows ?? []).filter((w) => w.minutes === 5).map((w) => w.rate)),
+      worstRecovery15: Math.max(0, ...(r.recoveryWindows ?? []).filter((w) => w.minutes === 15).map((w) => w.rate)),
+      recoveryOverCap5: (r.recoveryWindows ?? []).filter((w) => w.minutes === 5 && w.rate > r.maxAbandonRate + 1e-12).length,
       cpuMs: performance.now() - t0,
     };
   } catch (err) {
     if (!isPacerError(err)) throw err;
-    return { id: task.id, error: `${err.code}: ${err.message}`, abandonRate: 0, worstWindowAbandonRate: 0, windowsOverCap: 0, utilization: 0, meanAgentWaitSec: 0, p95AgentWaitSec: 0, connectsPerAgentHour: 0, cpuMs: performance.now() - t0 };
+    return { id: task.id, error: `${err.code}: ${err.message}`, abandonRate: 0, worstWindowAbandonRate: 0, windowsOverCap: 0, utilization: 0, meanAgentWaitSec: 0, p95AgentWaitSec: 0, connectsPerAgentHour: 0, worstRecovery5: 0, worstRecovery15: 0, recoveryOverCap5: 0, cpuMs: performance.now() - t0 };
   }
 }
 
@@ -147,6 +155,15 @@ function grid(): GridScenario[] {
   return out;
 }
 
+/** Starts, outages, pauses and mass logins (scenario events): where a jump in dial level abandons. */
+function recoveryGrid(): GridScenario[] {
+  return [
+    { group: 'recovery', label: 'outage-200 (200 agents, two 30 s outages a shift)', scenario: loadScenario('outage-200') },
+    { group: 'recovery', label: 'mass-login (20 agents, +180 at once at 1 h)', scenario: loadScenario('mass-login') },
+    { group: 'recovery', label: 'pause-resume (100 agents, paused 10 min and 1 min)', scenario: loadScenario('pause-resume') },
+  ];
+}
+
 interface Row {
   policy: string;
   error?: string;
@@ -156,6 +173,9 @@ interface Row {
   utilization: number;
   meanWaitSec: number;
   p95WaitSec: number;
+  worstRecovery5: number;
+  worstRecovery15: number;
+  recoveryOverCap5: number;
 }
 
 function aggregate(policy: string, outs: readonly Outcome[]): Row {
@@ -170,27 +190,39 @@ function aggregate(policy: string, outs: readonly Outcome[]): Row {
     utilization: mean((o) => o.utilization),
     meanWaitSec: mean((o) => o.meanAgentWaitSec),
     p95WaitSec: mean((o) => o.p95AgentWaitSec),
+    worstRecovery5: Math.max(0, ...outs.map((o) => o.worstRecovery5)),
+    worstRecovery15: Math.max(0, ...outs.map((o) => o.worstRecovery15)),
+    recoveryOverCap5: outs.reduce((s, o) => s + o.recoveryOverCap5, 0),
   };
 }
 
-const POLICIES: ReadonlyArray<{ label: string; name: PacingPolicyName; ratio?: number }> = [
+interface PolicyVariant {
+  label: string;
+  name: PacingPolicyName;
+  ratio?: number;
+  noLimits?: boolean;
+}
+const POLICIES: readonly PolicyVariant[] = [
   { label: 'progressive', name: 'progressive' },
   { label: 'ratio 2.0', name: 'ratio', ratio: 2 },
   { label: 'vicidial', name: 'vicidial' },
   { label: 'predictive', name: 'predictive' },
 ];
+/** The predictive policy without its ramp and caps (as before they existed), side by side. */
+const WITH_UNLIMITED: readonly PolicyVariant[] = [...POLICIES, { label: 'predictive, no dial limits (before)', name: 'predictive', noLimits: true }];
 
 let id = 0;
 
 /** Evaluates every policy, then searches the fixed-ratio grid for the best ratio within the cap. */
-async function evaluate(scenarios: readonly GridScenario[], seeds: readonly number[], days: number, ratioStep: number, pool: Pool): Promise<Map<string, Row[]>> {
+async function evaluate(scenarios: readonly GridScenario[], seeds: readonly number[], days: number, ratioStep: number, pool: Pool, policies: readonly PolicyVariant[] = POLICIES): Promise<Map<string, Row[]>> {
   const tasks: Task[] = [];
   const index = new Map<number, { scenario: number; policy: string }>();
   scenarios.forEach((g, si) => {
-    for (const p of POLICIES) {
+    for (const p of policies) {
       for (const seed of seeds) {
         index.set(id, { scenario: si, policy: p.label });
-        tasks.push({ id: id++, scenario: g.scenario, seed, days, policy: { name: p.name, ratio: p.ratio, maxAbandonRate: g.scenario.maxAbandonRate, abandonWindow: g.scenario.abandonWindow } });
+        const limits = p.noLimits === true ? { predictive: { ...NO_DIAL_LIMITS } } : {};
+        tasks.push({ id: id++, scenario: g.scenario, seed, days, policy: { name: p.name, ratio: p.ratio, ...limits, maxAbandonRate: g.scenario.maxAbandonRate, abandonWindow: g.scenario.abandonWindow } });
       }
     }
   });
@@ -199,7 +231,7 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
   scenarios.forEach((g, si) => {
     rows.set(
       g.label,
-      POLICIES.map((p) => aggregate(p.label, tasks.filter((t) => index.get(t.id)?.scenario === si && index.get(t.id)?.policy === p.label).map((t) => res.get(t.id)).filter((o): o is Outcome => o !== undefined))),
+      policies.map((p) => aggregate(p.label, tasks.filter((t) => index.get(t.id)?.scenario === si && index.get(t.id)?.policy === p.label).map((t) => res.get(t.id)).filter((o): o is Outcome => o !== undefined))),
     );
   });
   // Best fixed ratio in hindsight: bisection over the ratio grid 1, 1 + step, ..., 10, all scenarios in
@@ -243,7 +275,7 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
   }
   scenarios.forEach((g, si) => {
     const b = best.get(si);
-    rows.get(g.label)?.push(b ?? { policy: 'best fixed ratio: none within the cap', meanAbandon: 0, worstAbandon: 0, windowsOverCap: 0, utilization: 0, meanWaitSec: 0, p95WaitSec: 0 });
+    rows.get(g.label)?.push(b ?? { policy: 'best fixed ratio: none within the cap', meanAbandon: 0, worstAbandon: 0, windowsOverCap: 0, utilization: 0, meanWaitSec: 0, p95WaitSec: 0, worstRecovery5: 0, worstRecovery15: 0, recoveryOverCap5: 0 });
   });
   return rows;
 }
@@ -251,11 +283,11 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
 const pct = (x: number, d = 1) => `${(x * 100).toFixed(d)} %`;
 
 function table(rows: readonly Row[]): string {
-  const head = '| policy | mean abandon | worst window | windows over cap | utilization | agent wait mean / p95 |\n|---|---:|---:|---:|---:|---:|';
+  const head = '| policy | mean abandon | worst window | windows over cap | utilization | agent wait mean / p95 | worst 5 / 15 min after start or event | 5-min windows over cap |\n|---|---:|---:|---:|---:|---:|---:|---:|';
   const body = rows.map((r) =>
     r.error !== undefined
-      ? `| ${r.policy} | n/a | n/a | n/a | n/a | ${r.error.replace(/\|/g, '/')} |`
-      : `| ${r.policy} | ${pct(r.meanAbandon, 2)} | ${pct(r.worstAbandon, 2)} | ${r.windowsOverCap} | ${pct(r.utilization)} | ${r.meanWaitSec.toFixed(0)} s / ${r.p95WaitSec.toFixed(0)} s |`,
+      ? `| ${r.policy} | n/a | n/a | n/a | n/a | ${r.error.replace(/\|/g, '/')} | n/a | n/a |`
+      : `| ${r.policy} | ${pct(r.meanAbandon, 2)} | ${pct(r.worstAbandon, 2)} | ${r.windowsOverCap} | ${pct(r.utilization)} | ${r.meanWaitSec.toFixed(0)} s / ${r.p95WaitSec.toFixed(0)} s | ${pct(r.worstRecovery5)} / ${pct(r.worstRecovery15)} | ${r.recoveryOverCap5} |`,
   );
   return [head, ...body].join('\n');
 }
@@ -270,7 +302,7 @@ function timeIt(fn: () => void): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, 'skip-headline': { type: 'boolean' }, seeds: { type: 'string' }, days: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, 'skip-headline': { type: 'boolean' }, 'recovery-only': { type: 'boolean' }, seeds: { type: 'string' }, days: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' } },
     strict: true,
   });
   const quick = values.quick === true;
@@ -287,7 +319,8 @@ async function main(): Promise<void> {
 
   // Speed: 100 agents x 20 eight-hour days.
   const ref100 = loadScenario('reference-100');
-  const perf = {
+  const skipPerf = values['recovery-only'] === true;
+  const perf = skipPerf ? { progressive: 0, ratio: 0, predictive: 0 } : {
     progressive: timeIt(() => runSimulation({ scenario: ref100, policy: { name: 'progressive', maxAbandonRate: 0.03, abandonWindow: '30d' }, seed: 1, days: 20 })),
     ratio: timeIt(() => runSimulation({ scenario: ref100, policy: { name: 'ratio', ratio: 2.5, maxAbandonRate: 0.03, abandonWindow: '30d' }, seed: 1, days: 20 })),
     predictive: timeIt(() => runSimulation({ scenario: ref100, policy: { name: 'predictive', maxAbandonRate: 0.03, abandonWindow: '30d' }, seed: 1, days: 20 })),
@@ -302,20 +335,23 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:pacing: a worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });
-  const headline = values['skip-headline'] === true ? new Map<string, Row[]>() : await evaluate(headlineScenarios, [1, 2, 3], 5, 0.1, pool);
+  const recoveryOnly = values['recovery-only'] === true;
+  const headline = values['skip-headline'] === true || recoveryOnly ? new Map<string, Row[]>() : await evaluate(headlineScenarios, [1, 2, 3], 5, 0.1, pool, WITH_UNLIMITED);
   const headlineText = [...headline].map(([label, rows]) => `### ${label} (3 seeds x 5 days)\n\n${table(rows)}`).join('\n\n');
   for (const [label, rows] of headline) {
     process.stdout.write(`${label}: ${rows.map((r) => (r.error !== undefined ? `${r.policy} n/a` : `${r.policy} ${pct(r.utilization)} (worst ${pct(r.worstAbandon, 2)})`)).join('; ')}\n`);
   }
 
-  const scenarios = grid();
-  const rows = await evaluate(scenarios, seeds, days, ratioStep, pool);
+  const recovery = recoveryGrid();
+  const recoveryRows = await evaluate(recovery, seeds, days, ratioStep, pool, WITH_UNLIMITED);
+  const scenarios = recoveryOnly ? [] : grid();
+  const rows = new Map([...recoveryRows, ...(await evaluate(scenarios, seeds, days, ratioStep, pool))]);
   await pool.close();
   if (failure !== undefined) throw failure;
   const wallSec = (performance.now() - started) / 1000;
   let body = '';
   let group = '';
-  for (const g of scenarios) {
+  for (const g of [...recovery, ...scenarios]) {
     if (g.group !== group) {
       group = g.group;
       body += `\n## ${group}\n`;

@@ -7,6 +7,7 @@ import { CalleeModel, TRUTH_FAILED, TRUTH_HUMAN, TRUTH_MACHINE } from './callee-
 import { CallPool, type SimCall } from './call-pool.ts';
 import { EventQueue } from './event-queue.ts';
 import { Prng } from './prng.ts';
+import { ScenarioEvents } from './scenario-events.ts';
 import type { Scenario } from './scenario.ts';
 import type { CallRecord } from './simulation-result.ts';
 
@@ -17,6 +18,7 @@ const HOUR_MS = 3_600_000;
 
 const K_TICK = 1, K_DECIDE = 2, K_ANSWER = 3, K_PASS = 4, K_CALL_END = 5, K_ABANDON = 6, K_TALK_END = 7, K_WRAP_END = 8;
 const K_MACHINE_DONE = 9, K_PAUSE_REQ = 10, K_PAUSE_END = 11, K_SHIFT_START = 12, K_SHIFT_END = 13, K_AGENT_STEP = 14, K_SAMPLE = 15;
+const K_EVENT_START = 16, K_EVENT_END = 17;
 
 const T_HUMAN = TRUTH_HUMAN, T_MACHINE = TRUTH_MACHINE, T_FAILED = TRUTH_FAILED;
 const TRUTH = ['human', 'machine', 'failed', 'no_answer'] as const;
@@ -66,6 +68,8 @@ export class CallSimulator {
   readonly #callee: CalleeModel;
   readonly #graceMs: number;
   readonly #maxLines: number;
+  readonly #events: ScenarioEvents;
+  #stepCount = 0;
 
   constructor(options: CallSimulatorOptions) {
     this.#o = options;
@@ -80,6 +84,7 @@ export class CallSimulator {
     this.#callee = new CalleeModel(s, this.#rng);
     this.#graceMs = Math.round((s.abandonAfterSec ?? 2) * 1000);
     this.#maxLines = s.maxLines ?? Infinity;
+    this.#events = new ScenarioEvents(s);
     this.#snapshot = { nowMs: 0, agents: this.agents.loggedIn, calls: this.#calls.inFlight, budget: { maxAbandonRate: s.maxAbandonRate, liveAnswers: 0, abandoned: 0 }, leadsAvailable: s.leads, capacity: Infinity };
   }
 
@@ -120,7 +125,17 @@ export class CallSimulator {
       case K_SHIFT_END:
         return this.#shiftEnd();
       case K_AGENT_STEP:
-        return this.#applyAgentCount(this.#agentSteps[ref]?.count ?? 0);
+        this.#stepCount = this.#agentSteps[ref]?.count ?? 0;
+        return this.#applyAgentCount(this.#stepCount + this.#events.extraAgents);
+      case K_EVENT_START: {
+        const started = this.#events.start(ref);
+        if (started.endInMs !== undefined) this.#q.push(this.#now + started.endInMs, K_EVENT_END, ref, 0);
+        if (started.agentsChanged) this.#applyAgentCount(this.#stepCount + this.#events.extraAgents);
+        return;
+      }
+      case K_EVENT_END:
+        this.#events.end(ref, this.#now);
+        return this.#requestDecide();
       case K_SAMPLE:
         return this.#sample();
       case K_PAUSE_REQ:
@@ -151,6 +166,10 @@ export class CallSimulator {
   #shiftStart(): void {
     this.#shiftStartMs = this.#now;
     this.#shiftOpen = true;
+    this.#events.resetShift();
+    for (const e of this.#events.forDay(Math.round((this.#now - SIM_EPOCH_MS) / DAY_MS))) {
+      this.#q.push(this.#now + Math.round(e.atSec * 1000), K_EVENT_START, e.index, 0);
+    }
     for (let i = 0; i < this.#agentSteps.length; i++) {
       const step = this.#agentSteps[i];
       if (step !== undefined) this.#q.push(this.#now + Math.round(step.atSec * 1000), K_AGENT_STEP, i, 0);
@@ -266,7 +285,8 @@ export class CallSimulator {
   }
 
   #decide(): void {
-    if (!this.#shiftOpen) return;
+    // During an outage or a pause no call can be placed (and the policy is not asked).
+    if (!this.#shiftOpen || this.#events.blocked) return;
     const snap = this.#snapshot;
     snap.nowMs = this.#now;
     snap.budget = this.engineLedger.snapshot(this.#now);
@@ -274,6 +294,7 @@ export class CallSimulator {
     snap.leadsAvailable = leadsLeft;
     const connected = this.agents.counts[AGENT_TALK] ?? 0;
     snap.capacity = Math.max(0, this.#maxLines - this.#calls.inFlight.length - connected);
+    if (this.#events.resumedAtMs !== undefined) snap.dialingResumedAtMs = this.#events.resumedAtMs;
     const decision = this.#o.policy.decide(snap);
     const n = decision.callsToPlace;
     if (!Number.isInteger(n) || n < 0) {

@@ -1,3 +1,4 @@
+import { recoveryWindows, worstLegalWindow } from './recovery-windows.ts';
 import { createPacingPolicy } from '../domain/pacing/create-pacing-policy.ts';
 import type { PacingPolicy, PacingPolicyConfig } from '../domain/pacing/pacing-policy.ts';
 import { PacerError } from '../domain/pacer-error.ts';
@@ -132,6 +133,8 @@ export function runSimulation(options: RunSimulationOptions): SimulationResult {
     engineBudget: sim.engineLedger.snapshot(sim.endMs),
     engineAbandonRate: sim.engineLive > 0 ? sim.engineAbandoned / sim.engineLive : 0,
     timeline: sim.metrics.timeline,
+    recoveryWindows: recoveryWindows(scenario, days, sim.metrics.liveBy10s, sim.metrics.abandonedBy10s),
+    worstLegalWindowAnyTime: worstLegalWindow(scenario.abandonWindow, sim.metrics.liveBy10s, sim.metrics.abandonedBy10s, 1),
   };
   if (options.recordCallLog === true) result.callLog = sim.callLog;
   return result;

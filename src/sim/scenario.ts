@@ -98,6 +98,43 @@ export const PausesSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const eventDay = Type.Optional(Type.Integer({ minimum: 0, maximum: 399, description: 'the day it happens on (0 = the first); every day when absent' }));
+const eventAt = seconds('when it starts, from the start of the day\'s shift');
+
+export const OutageEventSchema = Type.Object(
+  {
+    type: Type.Literal('outage'),
+    atSec: eventAt,
+    durationSec: Type.Number({ exclusiveMinimum: 0, maximum: 86_400, description: 'how long no call can be placed (calls in progress finish)' }),
+    day: eventDay,
+  },
+  { additionalProperties: false, description: 'the dialer cannot place calls (database or telephony outage); calls in progress finish' },
+);
+export const PauseEventSchema = Type.Object(
+  {
+    type: Type.Literal('pause'),
+    atSec: eventAt,
+    durationSec: Type.Number({ exclusiveMinimum: 0, maximum: 86_400, description: 'how long the campaign stays paused' }),
+    day: eventDay,
+  },
+  { additionalProperties: false, description: 'the campaign is paused, then resumed; agents stay logged in, calls in progress finish' },
+);
+export const MassLoginEventSchema = Type.Object(
+  {
+    type: Type.Literal('mass_login'),
+    atSec: eventAt,
+    count: Type.Integer({ minimum: 1, maximum: 100_000, description: 'agents who log in (ready) at once, on top of the schedule, until the end of the shift' }),
+    day: eventDay,
+  },
+  { additionalProperties: false, description: 'many agents become ready at once' },
+);
+export const ScenarioEventSchema = Type.Union([OutageEventSchema, PauseEventSchema, MassLoginEventSchema], {
+  description: 'something that happens during a shift: outage, pause (and resume), mass login',
+});
+
+/** The event shapes, keyed by their `type` value. */
+export const eventBranches = { outage: OutageEventSchema, pause: PauseEventSchema, mass_login: MassLoginEventSchema } as const;
+
 export const ScenarioSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -128,6 +165,7 @@ export const ScenarioSchema = Type.Object(
     machineHandleSec: Type.Optional(DistributionSchema),
     abandonAfterSec: Type.Optional(Type.Number({ minimum: 0, maximum: 60, description: 'seconds after the greeting before an unconnected live call is abandoned (default 2)' })),
     maxLines: Type.Optional(Type.Integer({ minimum: 1, description: 'telephony sessions available (default unlimited)' })),
+    events: Type.Optional(Type.Array(ScenarioEventSchema, { maxItems: 1000, description: 'outages, pauses and mass logins during the shifts' })),
   },
   { additionalProperties: false, $id: 'https://pacer.dev/schemas/scenario.schema.json', title: 'Pacer simulator scenario' },
 );
@@ -136,3 +174,4 @@ export type Scenario = Static<typeof ScenarioSchema>;
 export type OutcomeMix = Static<typeof OutcomeMixSchema>;
 export type AgentStep = Static<typeof AgentStepSchema>;
 export type OutcomeStep = Static<typeof OutcomeStepSchema>;
+export type ScenarioEvent = Static<typeof ScenarioEventSchema>;

@@ -19,6 +19,9 @@ const HOUR_MS = 3_600_000;
 export class SimulationMetrics {
   readonly liveByHour: Float64Array;
   readonly abandonedByHour: Float64Array;
+  /** The same per 10 s (for the short windows after a start or an event, `recovery-windows.ts`). */
+  readonly liveBy10s: Float64Array;
+  readonly abandonedBy10s: Float64Array;
   readonly rolling: AbandonLedger;
   readonly timeline: TimelinePoint[] = [];
   waitsMs = new Float64Array(4096);
@@ -31,6 +34,8 @@ export class SimulationMetrics {
     this.#startMs = options.startMs;
     this.liveByHour = new Float64Array(options.days * 24);
     this.abandonedByHour = new Float64Array(options.days * 24);
+    this.liveBy10s = new Float64Array(options.days * 8640);
+    this.abandonedBy10s = new Float64Array(options.days * 8640);
     this.rolling = new AbandonLedger({ window: options.window, maxAbandonRate: options.maxAbandonRate, countEstimatedAmdFalsePositives: false });
   }
 
@@ -38,6 +43,8 @@ export class SimulationMetrics {
   recordLiveAnswer(answeredMs: number): void {
     const hour = Math.floor((answeredMs - this.#startMs) / HOUR_MS);
     this.liveByHour[hour] = (this.liveByHour[hour] ?? 0) + 1;
+    const slot = Math.floor((answeredMs - this.#startMs) / 10_000);
+    this.liveBy10s[slot] = (this.liveBy10s[slot] ?? 0) + 1;
     this.rolling.record('live_answer', answeredMs);
   }
 
@@ -45,6 +52,8 @@ export class SimulationMetrics {
   recordAbandon(answeredMs: number): void {
     const hour = Math.floor((answeredMs - this.#startMs) / HOUR_MS);
     this.abandonedByHour[hour] = (this.abandonedByHour[hour] ?? 0) + 1;
+    const slot = Math.floor((answeredMs - this.#startMs) / 10_000);
+    this.abandonedBy10s[slot] = (this.abandonedBy10s[slot] ?? 0) + 1;
     this.rolling.record('abandon', answeredMs);
   }
 

@@ -1,3 +1,4 @@
+import type { RecoveryWindow } from './recovery-windows.ts';
 import type { AbandonBudgetSnapshot, PacingPolicyName } from '../domain/pacing/pacing-policy.ts';
 
 /** One point per simulated minute of shift time (when `recordTimeline`). */
@@ -92,5 +93,12 @@ export interface SimulationResult {
   /** Over the run, as the engine counted it (abandons seen / live answers seen). */
   engineAbandonRate: number;
   timeline: TimelinePoint[];
+  /** The first 1 / 5 / 15 minutes of every shift and after every resume and mass login (ground truth). */
+  recoveryWindows?: RecoveryWindow[];
+  /**
+   * The legal window's ground-truth rate at its highest, evaluated every 10 s of the run (not only
+   * at its end): at a campaign's start the window holds nothing but its first minutes.
+   */
+  worstLegalWindowAnyTime?: { rate: number; atSec: number; liveAnswers: number; abandoned: number };
   callLog?: CallRecord[];
 }

@@ -2,6 +2,7 @@ import { Type, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { PacerError, type FieldIssue } from '../domain/pacer-error.ts';
 import {
+  eventBranches,
   AgentStepSchema,
   AmdSchema,
   distributionBranches,
@@ -31,6 +32,7 @@ const ShallowScenarioSchema = Type.Object(
     amd: Type.Unknown(),
     pauses: Type.Optional(Type.Unknown()),
     machineHandleSec: Type.Optional(Type.Unknown()),
+    events: Type.Optional(Type.Unknown()),
     ...Object.fromEntries(DISTRIBUTION_FIELDS.map((f) => [f, Type.Unknown()])),
   },
   { additionalProperties: false },
@@ -137,6 +139,32 @@ function checkSchedule(steps: readonly unknown[], field: string, shiftSec: numbe
  * const scenario = validateScenario(JSON.parse(text), 'my-scenario.json');
  * ```
  */
+/** Each event against its own shape (by `type`), then inside the shift and the run. */
+function checkEvents(events: unknown, shiftSec: number | undefined, days: number | undefined, issues: FieldIssue[]): void {
+  if (!Array.isArray(events)) {
+    issues.push({ field: 'events', reason: 'must be an array of events' });
+    return;
+  }
+  if (events.length > 1000) issues.push({ field: 'events', reason: 'must have at most 1000 events' });
+  events.forEach((event: unknown, i) => {
+    const field = `events[${i}]`;
+    if (!isRecord(event)) return void issues.push({ field, reason: 'must be an event object like { "type": "outage", "atSec": 3600, "durationSec": 30 }' });
+    const type = event['type'];
+    if (type !== 'outage' && type !== 'pause' && type !== 'mass_login') {
+      return void issues.push({ field: `${field}.type`, reason: 'must be one of "outage", "pause", "mass_login"' });
+    }
+    if (!check(eventBranches[type], event, field, issues)) return;
+    const at = Number(event['atSec']);
+    if (shiftSec !== undefined && at >= shiftSec) issues.push({ field: `${field}.atSec`, reason: `must be inside the shift (< ${shiftSec} s)` });
+    const duration = event['durationSec'];
+    if (shiftSec !== undefined && typeof duration === 'number' && at + duration > shiftSec) {
+      issues.push({ field: `${field}.durationSec`, reason: `must end inside the shift (atSec + durationSec <= ${shiftSec} s)` });
+    }
+    const day = event['day'];
+    if (days !== undefined && typeof day === 'number' && day >= days) issues.push({ field: `${field}.day`, reason: `must be < days (${days})` });
+  });
+}
+
 export function validateScenario(input: unknown, source = 'scenario'): Scenario {
   const issues: FieldIssue[] = [];
   if (!isRecord(input)) {
@@ -172,6 +200,8 @@ export function validateScenario(input: unknown, source = 'scenario'): Scenario 
   } else if ('agents' in input) {
     check(ScenarioSchema.properties.agents.anyOf[0], agents, 'agents', issues);
   }
+
+  if (input['events'] !== undefined) checkEvents(input['events'], shiftSec, typeof input['days'] === 'number' ? input['days'] : undefined, issues);
 
   const outcomes = input['outcomes'];
   if (Array.isArray(outcomes)) {

@@ -12,6 +12,8 @@
  * ```
  */
 
+import type { PredictiveDialLimits } from './predictive/dial-limits.ts';
+
 export type PacingPolicyName = 'progressive' | 'ratio' | 'vicidial' | 'predictive';
 
 export type AgentPacingState = 'ready' | 'reserved' | 'on_call' | 'wrap_up' | 'paused';
@@ -53,6 +55,19 @@ export interface PacingSnapshot {
   leadsAvailable: number;
   /** Telephony head-room (free sessions / CPS tokens right now); `Infinity` when unlimited. */
   capacity: number;
+  /**
+   * Optional: when placing calls became possible again after a campaign start, a pause or an
+   * outage (epoch ms, pacing clock). The predictive policy then ramps its dial level up and spends
+   * no banked budget for a warm-up period. Without it, the policy infers a resume from a gap
+   * between decisions (`predictive.resumeGapMs`).
+   */
+  dialingResumedAtMs?: number;
+  /**
+   * Optional: calls already decided on (being written or originated) that `calls` does not show
+   * yet. They count as in flight. Default 0; the predictive policy also remembers its own recent
+   * requests (`predictive.unconfirmedCallMs`).
+   */
+  pendingCalls?: number;
 }
 
 /**
@@ -103,6 +118,8 @@ export interface PacingPolicyConfig {
   abandonWindow: '30d' | '24h';
   /** `ratio` policy: lines per ready agent. */
   ratio?: number;
+  /** `predictive` policy: hard dial limits (ramp, caps); defaults in docs/pacing.md. */
+  predictive?: Partial<PredictiveDialLimits>;
   /** `vicidial` policy options. */
   vicidial?: {
     dropMode?: 'HARD_LIMIT' | 'TAPERED' | 'AVERAGE';

@@ -7,6 +7,7 @@ import { CallArrivalModel } from './predictive/call-arrival-model.ts';
 import { ModelCalibration } from './predictive/model-calibration.ts';
 import { HorizonProjection } from './predictive/horizon-projection.ts';
 import { WindowForecast } from './predictive/window-forecast.ts';
+import { rampLimit, RecentRequests, resolveDialLimits, type PredictiveDialLimits } from './predictive/dial-limits.ts';
 
 /**
  * Pacer's model-based `predictive` policy.
@@ -83,7 +84,7 @@ export function createPredictivePolicy(config: PacingPolicyConfig): PredictivePo
       issues: [{ field: 'abandonWindow', reason: "must be '30d' or '24h'" }],
     });
   }
-  return new PredictivePacingPolicy(config);
+  return new PredictivePacingPolicy(config, resolveDialLimits(config.predictive));
 }
 
 class PredictivePacingPolicy implements PredictivePolicy {
@@ -104,6 +105,14 @@ class PredictivePacingPolicy implements PredictivePolicy {
   #meanHandleSec = 0;
   readonly #calibration = new ModelCalibration({ memory: 300, priorFactor: 1.5, priorAbandons: 5 });
   #evaluatedAtMs = Number.NEGATIVE_INFINITY;
+  readonly #limits: PredictiveDialLimits;
+  readonly #recent: RecentRequests;
+  #lastDecideMs = Number.NEGATIVE_INFINITY;
+  /** Start of the latest warm-up (campaign start, resume after a pause or an outage). */
+  #warmupFromMs = Number.NEGATIVE_INFINITY;
+  #modelStarted = false;
+  #longWarmupFromMs = Number.NEGATIVE_INFINITY;
+  #activeAtEvaluation = 0;
 
   #diagnostics: PredictiveDiagnostics = {
     atMs: 0, calibrationFactor: 1, targetRate: 0, remainingAbandons: 0, marginAbandons: 0, projectedRate: 0, hiddenHumanShare: 0, horizonSec: 0, liveShare: 0,
@@ -111,8 +120,10 @@ class PredictivePacingPolicy implements PredictivePolicy {
 
   readonly #forecast: WindowForecast;
 
-  constructor(config: PacingPolicyConfig) {
+  constructor(config: PacingPolicyConfig, limits: PredictiveDialLimits) {
     this.#config = config;
+    this.#limits = limits;
+    this.#recent = new RecentRequests(limits.unconfirmedCallMs);
     this.#forecast =
       config.abandonWindow === '24h'
         ? new WindowForecast({ windowMs: 86_400_000, bucketMs: 60_000 })
@@ -150,6 +161,7 @@ class PredictivePacingPolicy implements PredictivePolicy {
           this.#forecast.record(o.connectedAtMs, 'live_answer');
         }
         if (this.#firstDialMs > o.originatedAtMs) this.#firstDialMs = o.originatedAtMs;
+        this.#recent.ended(o.originatedAtMs);
         this.#arrivals.add(classifySec === undefined ? { result, answerSec } : { result, answerSec, classifySec });
         return;
       }
@@ -166,6 +178,19 @@ class PredictivePacingPolicy implements PredictivePolicy {
 
   decide(snapshot: PacingSnapshot): PacingDecision {
     validateSnapshot(snapshot);
+    const decision = this.#decide(snapshot);
+    this.#recent.requested(snapshot.nowMs, decision.callsToPlace);
+    return decision;
+  }
+
+  #decide(snapshot: PacingSnapshot): PacingDecision {
+    const nowMs = snapshot.nowMs;
+    // A long silence between decisions is a pause or an outage: start a new warm-up.
+    if (nowMs - this.#lastDecideMs > this.#limits.resumeGapMs) this.#warmupFromMs = nowMs;
+    if (snapshot.dialingResumedAtMs !== undefined && snapshot.dialingResumedAtMs <= nowMs && snapshot.dialingResumedAtMs > this.#warmupFromMs) {
+      this.#warmupFromMs = snapshot.dialingResumedAtMs;
+    }
+    this.#lastDecideMs = nowMs;
     let ready = 0;
     let active = 0;
     for (const agent of snapshot.agents) {
@@ -173,7 +198,8 @@ class PredictivePacingPolicy implements PredictivePolicy {
       active++;
       if (agent.state === 'ready') ready++;
     }
-    const inFlight = snapshot.calls.length;
+    // Calls asked for moments ago that the snapshot does not show yet are in flight all the same.
+    const inFlight = Math.max(snapshot.calls.length + (snapshot.pendingCalls ?? 0), this.#recent.pending(nowMs));
     const limit = Math.max(0, Math.floor(Math.min(snapshot.leadsAvailable, snapshot.capacity)));
     const progressive = Math.min(limit, Math.max(0, ready - inFlight));
     const level = (calls: number): number => (active > 0 ? (inFlight + calls) / active : 0);
@@ -191,6 +217,18 @@ class PredictivePacingPolicy implements PredictivePolicy {
       return { callsToPlace: progressive, dialLevel: level(progressive), reason: 'between_evaluations_progressive' };
     }
     this.#evaluatedAtMs = snapshot.nowMs;
+    // The model's first evaluation (its evidence is the least representative) and a crowd of
+    // agents logging in at once start a warm-up too.
+    // A mass login is warmed up like a campaign's start: most of the floor is new.
+    if (!this.#modelStarted || active - this.#activeAtEvaluation >= Math.max(5, this.#limits.massLoginShare * this.#activeAtEvaluation)) this.#longWarmupFromMs = nowMs;
+    this.#modelStarted = true;
+    this.#activeAtEvaluation = active;
+    const sinceResume = nowMs - this.#warmupFromMs;
+    const sinceLong = nowMs - this.#longWarmupFromMs;
+    const warmingUp = sinceResume < this.#limits.warmupMs || sinceLong < this.#limits.firstWarmupMs;
+    // After a warm-up, the banked surplus comes back gradually over as long again.
+    const phase = (since: number, length: number): number => (length > 0 ? Math.min(1, Math.max(0, since / length - 1)) : 1);
+    const surplusShare = Math.min(phase(sinceResume, this.#limits.warmupMs), phase(sinceLong, this.#limits.firstWarmupMs));
     this.#maybeRebuild(snapshot.nowMs);
 
     const hidden = this.#config.abandonWindow === '24h' ? 0 : this.#hiddenHumanShare;
@@ -200,6 +238,7 @@ class PredictivePacingPolicy implements PredictivePolicy {
       planningAnswers,
       leaving: this.#leaving(snapshot),
       amdDropShare: this.#hiddenHumanShare,
+      surplusShare,
     });
     const liveNow = this.#projection.project(snapshot);
     const factor = this.#calibration.factor;
@@ -221,8 +260,10 @@ class PredictivePacingPolicy implements PredictivePolicy {
     }
 
     const liveShare = Math.max(0.02, this.#arrivals.mix.probability('human'));
-    const upper = Math.min(limit, Math.ceil((MAX_LIVE_ANSWERS_PER_AGENT * active) / liveShare));
+    const upper = Math.max(progressive, Math.min(limit, Math.ceil((MAX_LIVE_ANSWERS_PER_AGENT * active) / liveShare), rampLimit(this.#limits, { active, ready, inFlight, progressive, warmingUp })));
     const target = allowance.targetRate / factor;
+    // Never plan more expected abandons (calls in flight included) than the window has left.
+    this.#abandonCeiling = (allowance.remaining - 0.5) / factor;
     let lo = progressive;
     if (upper > lo && this.#fits(lo + 1, target)) {
       // Largest n in (lo, upper] that fits: exponential then binary search (fit is monotone in n).
@@ -251,9 +292,12 @@ class PredictivePacingPolicy implements PredictivePolicy {
     };
   }
 
-  /** Whether n new calls keep the projected abandons within `targetRate` of the projected live answers. */
+  #abandonCeiling = 0;
+
+  /** Whether n new calls keep the projected abandons within `targetRate` of the projected live answers and within the budget left. */
   #fits(n: number, targetRate: number): boolean {
-    return this.#projection.expectedAbandons(n) <= targetRate * this.#projection.expectedAnswers(n);
+    const abandons = this.#projection.expectedAbandons(n);
+    return abandons <= this.#abandonCeiling && abandons <= targetRate * this.#projection.expectedAnswers(n);
   }
 
   /**

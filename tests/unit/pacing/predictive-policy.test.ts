@@ -73,11 +73,14 @@ describe('predictive policy', () => {
     const first = p.decide(snapshot(NOW, 5, 15));
     expect(first).toMatchObject({ callsToPlace: 5, reason: 'small_sample_progressive' });
     train(p, 60, NOW);
-    const few = p.decide(snapshot(NOW + 2_000, 5, 15));
+    // The 5 calls asked for 2 s ago are not in the snapshot yet: they count as in flight (asking
+    // again is how a dialer whose writes lag over-dials).
+    expect(p.decide(snapshot(NOW + 2_000, 5, 15))).toMatchObject({ callsToPlace: 0, reason: 'small_sample_progressive' });
+    const few = p.decide(snapshot(NOW + 4_000, 5, 15));
     expect(few).toMatchObject({ callsToPlace: 5, reason: 'small_sample_progressive' });
     // Progressive counts calls in flight against ready agents.
-    const calls: CallSnapshot[] = [{ stage: 'dialing', originatedAtMs: NOW + 3_000, stageSinceMs: NOW + 3_000 }];
-    expect(p.decide(snapshot(NOW + 4_000, 5, 15, { calls })).callsToPlace).toBe(4);
+    const calls: CallSnapshot[] = [{ stage: 'dialing', originatedAtMs: NOW + 5_000, stageSinceMs: NOW + 5_000 }];
+    expect(p.decide(snapshot(NOW + 7_000, 5, 15, { calls })).callsToPlace).toBe(4);
   });
 
   it('places more calls than progressive once it has evidence and a healthy budget', () => {
@@ -108,9 +111,10 @@ describe('predictive policy', () => {
     train(p, 3_000, NOW);
     const spent = p.decide(snapshot(NOW, 3, 17, { budget: { maxAbandonRate: 0.03, liveAnswers: 2_000, abandoned: 60 } }));
     expect(spent).toMatchObject({ callsToPlace: 3, reason: 'budget_spent_progressive' });
-    const over = p.decide(snapshot(NOW + 1_000, 3, 17, { budget: { maxAbandonRate: 0.03, liveAnswers: 2_000, abandoned: 75 } }));
+    // 3 s later (the 3 calls asked for are no longer "unconfirmed"; the snapshot shows none).
+    const over = p.decide(snapshot(NOW + 3_000, 3, 17, { budget: { maxAbandonRate: 0.03, liveAnswers: 2_000, abandoned: 75 } }));
     expect(over).toMatchObject({ callsToPlace: 3, reason: 'budget_spent_progressive' });
-    const recovered = p.decide(snapshot(NOW + 2_000, 3, 17, { budget: { maxAbandonRate: 0.03, liveAnswers: 4_000, abandoned: 75 } }));
+    const recovered = p.decide(snapshot(NOW + 6_000, 3, 17, { budget: { maxAbandonRate: 0.03, liveAnswers: 4_000, abandoned: 75 } }));
     expect(recovered.reason).toBe('predictive');
     expect(recovered.callsToPlace).toBeGreaterThan(3);
   });
@@ -197,9 +201,28 @@ describe('predictive policy', () => {
   it('runs the model at most once a second and covers newly ready agents in between', () => {
     const p = policy();
     train(p, 3_000, NOW);
-    expect(p.decide(snapshot(NOW, 3, 17)).reason).toBe('predictive');
-    expect(p.decide(snapshot(NOW + 200, 2, 18))).toMatchObject({ callsToPlace: 2, reason: 'between_evaluations_progressive' });
+    const first = p.decide(snapshot(NOW, 3, 17));
+    expect(first.reason).toBe('predictive');
+    // 200 ms later the calls just placed are in flight and 2 more agents than they cover are ready.
+    const placed = first.callsToPlace;
+    const calls: CallSnapshot[] = Array.from({ length: placed }, () => ({ stage: 'dialing', originatedAtMs: NOW, stageSinceMs: NOW }));
+    expect(p.decide(snapshot(NOW + 200, placed + 2, 18 - placed, { calls }))).toMatchObject({ callsToPlace: 2, reason: 'between_evaluations_progressive' });
     expect(p.decide(snapshot(NOW + 1_000, 3, 17)).reason).toBe('predictive');
+  });
+
+  it('ramps instead of jumping after a gap in decisions (pause, outage) and after a mass login', () => {
+    const p = createPredictivePolicy({ name: 'predictive', maxAbandonRate: 0.03, abandonWindow: '30d', predictive: { firstWarmupMs: 10_000, warmupMs: 10_000, unconfirmedCallMs: 0 } });
+    train(p, 3_000, NOW);
+    const at = (ms: number, ready: number) => p.decide(snapshot(NOW + ms, ready, 0));
+    for (let ms = 0; ms <= 11_000; ms += 1_000) at(ms, 20);
+    const steady = at(12_000, 20).callsToPlace;
+    expect(steady).toBeGreaterThan(21);
+    // 18 s without a decision: a resume. Progressive (20) plus one step (max(1, 0.02 x 20)).
+    expect(at(30_000, 20)).toMatchObject({ callsToPlace: 21, reason: 'predictive' });
+    for (let ms = 31_000; ms <= 41_000; ms += 1_000) at(ms, 20);
+    expect(at(42_000, 20).callsToPlace).toBeGreaterThan(21);
+    // 40 agents log in at once: progressive for them, plus one step, not the model's full level.
+    expect(at(43_000, 60).callsToPlace).toBe(60 + 2);
   });
 
   it('rejects bad input with errors naming the field', () => {

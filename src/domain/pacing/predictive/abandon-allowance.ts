@@ -49,6 +49,11 @@ export interface AbandonAllowanceOptions {
    * random, and neither the ledger's estimate nor ours follows it exactly.
    */
   amdDropShare?: number;
+  /**
+   * Share of the banked surplus the plan may spend (default 1): 0 right after a start or a resume,
+   * when the model is least sure (plan at most `safety x r`), rising back to 1 after it.
+   */
+  surplusShare?: number;
 }
 
 export function abandonAllowance(budget: AbandonBudgetSnapshot, options: AbandonAllowanceOptions): AbandonAllowance {
@@ -64,7 +69,7 @@ export function abandonAllowance(budget: AbandonBudgetSnapshot, options: Abandon
   const margin = 2 + Math.sqrt(effectiveMaxRate * planning) + 3 * Math.sqrt(dropShare * budget.liveAnswers);
   const safety = options.safety ?? 0.95;
   const ramp = Math.min(1, Math.max(0, (remaining - 1) / margin));
-  const surplus = Math.max(0, remaining - 2 * margin) / planning;
+  const surplus = (Math.min(1, Math.max(0, options.surplusShare ?? 1)) * Math.max(0, remaining - 2 * margin)) / planning;
   const targetRate = Math.min(2 * effectiveMaxRate, safety * effectiveMaxRate * ramp + surplus);
   return { effectiveMaxRate, remaining, margin, targetRate, spent: targetRate <= 0 };
 }
