@@ -7,6 +7,13 @@ import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { CallEvent, TelephonyPort } from '../domain/ports/telephony-port.ts';
 
+/**
+ * The identification message a campaign without its own `abandonMessage` plays: the generic prompt
+ * shipped in config/freeswitch/sounds/pacer (resolved by FreeSWITCH's `sound_prefix`, see vars.xml).
+ * A campaign should record its own, naming the caller and a number to call back.
+ */
+export const DEFAULT_ABANDON_MESSAGE = 'identification.wav';
+
 /** The pause reason of an agent whose telephony leg went away. */
 export const AGENT_LEG_LOST = 'agent_leg_lost';
 
@@ -224,7 +231,7 @@ export class CallCoordinator {
           this.#dropFromWaiting(callId);
           this.#run('abandon_message', call.log, async () => {
             try {
-              await telephony.playPrompt(callId, { file: this.#o.abandonMessage ?? 'identification' });
+              await telephony.playPrompt(callId, { file: this.#o.abandonMessage ?? DEFAULT_ABANDON_MESSAGE });
             } catch (err) {
               call.session.abandonMessageFailed();
               throw err;

@@ -306,6 +306,8 @@ export class DialerRuntime {
     if (runner === undefined) {
       const atMs = this.#d.scheduler.nowMs();
       await this.#d.db.updateTable('agents').set({ state, state_reason: state === 'paused' ? (reason ?? 'unspecified') : null, state_since: new Date(atMs) }).where('id', '=', agentId).execute();
+      // A leg set up while the campaign ran outlives a stop: logging out releases it (idempotent).
+      if (state === 'logged_out') await this.#d.telephony.agentLogout(agentId);
       return { ok: true, state };
     }
     if (state !== 'logged_out' && runner.coordinator.needsTelephonyLogin(agentId)) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createDialerTestApp, IN_CALLING_HOURS_MS as START_MS, jsonBody as body, type DialerTestApp } from './support/dialer-test-app.ts';
 
@@ -58,6 +58,24 @@ describe('agents CRUD', () => {
 });
 
 describe('agent state and dispositions on a running campaign', () => {
+  it('logging out after the campaign stopped still releases the telephony leg set up while it ran', async () => {
+    const campaignId = await campaignWithLeads(5);
+    const agentId = await createAgent(campaignId);
+    expect((await t.call('POST', `/v1/campaigns/${campaignId}/start`, { key: t.keys.manager })).statusCode).toBe(200);
+    const login = vi.spyOn(t.dialer.telephony, 'agentLogin');
+    const logout = vi.spyOn(t.dialer.telephony, 'agentLogout');
+    try {
+      expect((await t.call('PUT', `/v1/agents/${agentId}/state`, { json: { state: 'ready' } })).statusCode).toBe(200);
+      expect(login.mock.calls.map((c) => c[0].agentId)).toEqual([agentId]);
+      expect((await t.call('POST', `/v1/campaigns/${campaignId}/stop`, { key: t.keys.manager })).statusCode).toBe(200);
+      expect((await t.call('PUT', `/v1/agents/${agentId}/state`, { json: { state: 'logged_out' } })).statusCode).toBe(200);
+      expect(logout.mock.calls.map((c) => c[0])).toContain(agentId);
+    } finally {
+      login.mockRestore();
+      logout.mockRestore();
+    }
+  });
+
   it('moves through legal states, refuses illegal ones with 409, and takes a disposition with a callback', async () => {
     const campaignId = await campaignWithLeads(40);
     const agentId = await createAgent(campaignId);

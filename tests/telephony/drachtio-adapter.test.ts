@@ -119,6 +119,8 @@ describe('drachtio adapter: SIP and media', () => {
     const { req } = await answeredCall(rig);
     await expect(rig.telephony.playPrompt('nope', { file: '/a.wav' })).rejects.toSatisfy((e) => isPacerError(e, 'NOT_FOUND'));
     await expect(rig.telephony.playPrompt(req.callId, { file: '/prompts/missing.wav' })).rejects.toSatisfy((e) => isPacerError(e, 'TELEPHONY_UNAVAILABLE'));
+    // Found but 0 ms played (an unreadable format): not played either, so the record can say so.
+    await expect(rig.telephony.playPrompt(req.callId, { file: '/prompts/silent.wav' })).rejects.toSatisfy((e) => isPacerError(e, 'TELEPHONY_UNAVAILABLE'));
   });
 });
 

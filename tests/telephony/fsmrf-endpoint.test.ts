@@ -144,7 +144,7 @@ describe('FsmrfEndpoint: media operations', () => {
 
   it('plays a file and passes "File Not Found" on', async () => {
     const { ep, fake } = await endpoint();
-    await ep.play('/usr/local/freeswitch/sounds/pacer/vm.wav');
+    expect(await ep.play('/usr/local/freeswitch/sounds/pacer/vm.wav')).toEqual({ playedMs: 2000 });
     expect(fake.calls.find((c) => c.method === 'play')?.args).toEqual(['/usr/local/freeswitch/sounds/pacer/vm.wav']);
     fake.playError = new Error('File Not Found');
     await expect(ep.play('/missing.wav')).rejects.toThrow('File Not Found');

@@ -3,8 +3,23 @@ import type { AmdResult, CallEvent, FailureReason } from '../ports/telephony-por
 import type { PacingObservation } from '../pacing/pacing-policy.ts';
 import { checkCallEventSequence } from './call-event-sequence.ts';
 
-/** The 2-second rule: an answered human must reach an agent within this long after the greeting ends. */
+/**
+ * The 2-second rule (US TSR 16 CFR 310.4(b)(4)(iii), FCC 47 CFR 64.1200(a)(7)(i); Ofcom's persistent
+ * misuse policy): within this long of the greeting's end an answered person must be talking to an
+ * agent or hearing the identification message.
+ */
 export const ABANDON_AFTER_GREETING_MS = 2000;
+
+/**
+ * Head-room kept inside {@link ABANDON_AFTER_GREETING_MS} for the media server to start the
+ * identification message (the prompt is fetched and FreeSWITCH's playback begins). On the live
+ * stack the message started 36 ms after a 2 000 ms wait, i.e. too late; 500 ms covers a loaded media
+ * server.
+ */
+export const MESSAGE_START_MARGIN_MS = 500;
+
+/** How long a live answer waits for an agent before it is abandoned and hears the message. */
+export const CONNECT_WITHIN_MS = ABANDON_AFTER_GREETING_MS - MESSAGE_START_MARGIN_MS;
 
 export type MachineAction = 'hangup' | 'voicemail' | 'agent';
 
@@ -62,8 +77,8 @@ const failureOutcome: Record<FailureReason, CallOutcome> = {
 /**
  * One outbound call from origination to hang-up, as a state machine: telephony events and agent
  * offers go in, effects for the runtime come out. It owns the abandon rule: a live answer not
- * connected within {@link ABANDON_AFTER_GREETING_MS} of the greeting's end is abandoned, hears the
- * identification message and is counted.
+ * connected within {@link CONNECT_WITHIN_MS} of the greeting's end is abandoned and hears the
+ * identification message, which so starts within {@link ABANDON_AFTER_GREETING_MS}, and is counted.
  *
  * The greeting ends when AMD classifies the call human (mod_amd decides at the silence after the
  * callee's greeting); with AMD off, at the answer.
@@ -176,7 +191,7 @@ export class CallSession {
     this.#isLiveAnswer = true;
     this.#record.outcome = 'human';
     this.#record.greetingEndedAtMs = greetingEndMs;
-    this.#deadlineMs = greetingEndMs + ABANDON_AFTER_GREETING_MS;
+    this.#deadlineMs = greetingEndMs + CONNECT_WITHIN_MS;
     this.#phase = 'waiting_agent';
     return [{ type: 'reserve_agent', deadlineMs: this.#deadlineMs }];
   }

@@ -92,9 +92,17 @@ export interface LegMedia {
 export class FreeswitchProbe {
   readonly #conn: EslConn;
   readonly hangups = new Map<string, LegMedia>();
+  /** The first PLAYBACK_START of each channel: FreeSWITCH's own event time (epoch ms) and file. */
+  readonly playbackStarts = new Map<string, { atMs: number; file: string }>();
 
   private constructor(conn: EslConn) {
     this.#conn = conn;
+    conn.on('esl::event::PLAYBACK_START::**', (evt) => {
+      const uuid = evt.getHeader('Unique-ID') ?? '';
+      if (this.playbackStarts.has(uuid)) return;
+      // Event-Date-Timestamp is in microseconds since the epoch (this machine's clock).
+      this.playbackStarts.set(uuid, { atMs: Number(evt.getHeader('Event-Date-Timestamp') ?? '0') / 1000, file: evt.getHeader('Playback-File-Path') ?? '' });
+    });
     conn.on('esl::event::CHANNEL_HANGUP_COMPLETE::**', (evt) => {
       const uuid = evt.getHeader('Unique-ID') ?? '';
       const num = (name: string): number => Number(evt.getHeader(name) ?? '0') || 0;
@@ -113,7 +121,7 @@ export class FreeswitchProbe {
     return within(
       new Promise<FreeswitchProbe>((resolve) => {
         const conn = new esl.Connection(url.hostname, Number(url.port || 8021), decodeURIComponent(url.username || url.password), () => {
-          conn.subscribe(['CHANNEL_HANGUP_COMPLETE'], () => resolve(new FreeswitchProbe(conn)));
+          conn.subscribe(['CHANNEL_HANGUP_COMPLETE', 'PLAYBACK_START'], () => resolve(new FreeswitchProbe(conn)));
         });
       }),
       5000,
@@ -220,7 +228,7 @@ export function mediaDelta(before: LegMedia, after: LegMedia): LegMedia {
 }
 
 /** Which role each endpoint the adapter creates plays, tagged by the test before each step. */
-class TappedMediaServer implements MediaServerPort {
+export class TappedMediaServer implements MediaServerPort {
   readonly #inner: MediaServerPort;
   readonly created: { role: string; uuid: string }[] = [];
   nextRole = 'customer';

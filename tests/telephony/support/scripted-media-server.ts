@@ -165,10 +165,12 @@ export class ScriptedEndpoint implements MediaEndpoint {
     this.bridgedWith = other.uuid;
   }
 
-  async play(file: string): Promise<void> {
+  /** `missing` in the name: FreeSWITCH's File Not Found; `silent` in the name: found, 0 ms played. */
+  async play(file: string): Promise<{ playedMs: number }> {
     this.#alive();
     if (file.includes('missing')) throw new Error('File Not Found');
     this.played.push(file);
+    return { playedMs: file.includes('silent') ? 0 : 2000 };
   }
 
   async destroy(): Promise<void> {

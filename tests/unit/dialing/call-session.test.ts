@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ABANDON_AFTER_GREETING_MS, CallSession, type CallEffect } from '../../../src/domain/call/call-session.ts';
+import { ABANDON_AFTER_GREETING_MS, CallSession, CONNECT_WITHIN_MS, MESSAGE_START_MARGIN_MS, type CallEffect } from '../../../src/domain/call/call-session.ts';
 
 const callId = 'c1';
 const make = (amdEnabled = true, machineAction: 'hangup' | 'voicemail' | 'agent' = 'hangup') =>
@@ -12,7 +12,7 @@ describe('CallSession', () => {
     s.onEvent({ type: 'ringing', callId, atMs: 500, earlyMedia: false });
     s.onEvent({ type: 'answered', callId, atMs: 9_000 });
     const amd = s.onEvent({ type: 'amd', callId, atMs: 11_500, result: 'human', decisionMs: 2_500 });
-    expect(amd.effects).toEqual([{ type: 'reserve_agent', deadlineMs: 11_500 + ABANDON_AFTER_GREETING_MS }]);
+    expect(amd.effects).toEqual([{ type: 'reserve_agent', deadlineMs: 11_500 + CONNECT_WITHIN_MS }]);
     expect(types(s.offerAgent('a1', 11_600))).toEqual(['bridge']);
     s.onEvent({ type: 'bridged', callId, atMs: 11_650, agentId: 'a1' });
     const end = s.onEvent({ type: 'hangup', callId, atMs: 100_000, by: 'remote' }).effects;
@@ -24,11 +24,21 @@ describe('CallSession', () => {
     expect(ended.observation).toMatchObject({ result: 'human', abandoned: false, needsAgentAtMs: 11_500, connectedAtMs: 11_650 });
   });
 
-  it('abandons a live answer with no agent 2 s after the greeting, plays the message and hangs up', () => {
+  it('leaves the media server head-room to start the message inside the 2 seconds', () => {
+    expect(ABANDON_AFTER_GREETING_MS).toBe(2000);
+    expect(MESSAGE_START_MARGIN_MS).toBeGreaterThanOrEqual(250);
+    expect(CONNECT_WITHIN_MS + MESSAGE_START_MARGIN_MS).toBe(ABANDON_AFTER_GREETING_MS);
+    const s = make(false);
+    expect(s.onEvent({ type: 'answered', callId, atMs: 5_000 }).effects).toEqual([{ type: 'reserve_agent', deadlineMs: 5_000 + ABANDON_AFTER_GREETING_MS - MESSAGE_START_MARGIN_MS }]);
+    // Waiting the whole 2 s is too late: the message would start after the rule's limit.
+    expect(types(s.tick(5_000 + ABANDON_AFTER_GREETING_MS - 1))).toEqual(['play_abandon_message', 'hangup']);
+  });
+
+  it('abandons a live answer with no agent 1.5 s after the greeting, plays the message and hangs up', () => {
     const s = make(false);
     s.onEvent({ type: 'answered', callId, atMs: 5_000 });
-    expect(s.tick(5_000 + ABANDON_AFTER_GREETING_MS)).toEqual([]);
-    expect(types(s.tick(5_000 + ABANDON_AFTER_GREETING_MS + 1))).toEqual(['play_abandon_message', 'hangup']);
+    expect(s.tick(5_000 + CONNECT_WITHIN_MS)).toEqual([]);
+    expect(types(s.tick(5_000 + CONNECT_WITHIN_MS + 1))).toEqual(['play_abandon_message', 'hangup']);
     // An agent offered after the deadline goes back.
     expect(s.offerAgent('a1', 7_100)).toEqual([{ type: 'release_agent', agentId: 'a1' }]);
     const end = s.onEvent({ type: 'hangup', callId, atMs: 12_000, by: 'local' }).effects;

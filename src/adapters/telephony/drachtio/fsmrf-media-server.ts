@@ -290,8 +290,10 @@ class FsmrfEndpoint implements MediaEndpoint {
     await this.#endpoint.bridge(other.uuid);
   }
 
-  async play(file: string): Promise<void> {
-    await this.#endpoint.play(file);
+  async play(file: string): Promise<{ playedMs: number }> {
+    const result = await this.#endpoint.play(file);
+    const playedMs = Number(result.playbackMilliseconds ?? '0');
+    return { playedMs: Number.isFinite(playedMs) && playedMs > 0 ? playedMs : 0 };
   }
 
   /**

@@ -63,8 +63,11 @@ export interface MediaEndpoint {
   startBeepDetection(onBeep: () => void): Promise<void>;
   /** `uuid_bridge` with another endpoint on the same media server. */
   bridge(other: MediaEndpoint): Promise<void>;
-  /** Plays a file; resolves when playback ends. */
-  play(file: string): Promise<void>;
+  /**
+   * Plays a file; resolves when playback ends with how much audio FreeSWITCH played
+   * (`playback_ms`; 0 when nothing could be played). Rejects when the file does not exist.
+   */
+  play(file: string): Promise<{ playedMs: number }>;
   /** Hangs the channel up; idempotent. */
   destroy(): Promise<void>;
   /** Called once if the channel ends by itself (FreeSWITCH hangup, ESL loss). */

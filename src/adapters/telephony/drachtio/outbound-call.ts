@@ -175,11 +175,16 @@ export class OutboundCall {
   async play(file: string): Promise<void> {
     const endpoint = this.#endpoint;
     if (!endpoint || !this.answered) throw new PacerError('CONFLICT', `call ${this.id} is not answered`);
+    let playedMs: number;
     try {
-      await endpoint.play(file);
+      ({ playedMs } = await endpoint.play(file));
     } catch (err) {
       if (this.#terminal || this.#mediaEnded) return;
-      throw new PacerError('TELEPHONY_UNAVAILABLE', `playing a prompt on call ${this.id} failed`, { cause: err });
+      throw new PacerError('TELEPHONY_UNAVAILABLE', `playing ${file} on call ${this.id} failed`, { cause: err });
+    }
+    // FreeSWITCH found the file but played nothing (unreadable format, media gone): not played.
+    if (playedMs === 0 && !this.#terminal && !this.#mediaEnded) {
+      throw new PacerError('TELEPHONY_UNAVAILABLE', `${file} played no audio on call ${this.id} (playback_ms 0)`);
     }
   }
 
