@@ -15,6 +15,8 @@ const ROOT = join(import.meta.dirname, '../../..');
 interface ComposeService {
   image?: string;
   build?: string;
+  command?: string[];
+  ports?: string[];
   volumes?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, unknown>;
@@ -65,7 +67,13 @@ describe('deployment files', () => {
     const drachtio = xml.parse(readFileSync(join(ROOT, 'config/drachtio/drachtio.conf.xml'), 'utf8')) as { drachtio: { admin: { port: string; secret: string } } };
     expect(drachtioUrl.hostname).toBe('drachtio');
     expect(drachtioUrl.port).toBe(drachtio.drachtio.admin.port);
-    expect(drachtioUrl.username).toBe(drachtio.drachtio.admin.secret);
+    // The secret is the operator's (drachtio's --secret overrides the file's), the same on both sides.
+    const command = service('drachtio').command ?? [];
+    const secret = command[command.indexOf('--secret') + 1] ?? '';
+    expect(command).toContain('--secret');
+    expect(secret).toMatch(/^\$\{DRACHTIO_SECRET:\?/);
+    expect(drachtioUrl.username).toBe(interpolate(secret));
+    expect(drachtioUrl.username).not.toBe(drachtio.drachtio.admin.secret);
 
     const eslUrl = new URL(env.FREESWITCH_URL ?? '');
     const esl = xml.parse(readFileSync(join(ROOT, 'config/freeswitch/autoload_configs/event_socket.conf.xml'), 'utf8')) as {
@@ -75,6 +83,19 @@ describe('deployment files', () => {
     expect(eslUrl.hostname).toBe('freeswitch');
     expect(eslUrl.port).toBe(param('listen-port'));
     expect(eslUrl.username).toBe(param('password'));
+  });
+
+  it('pins the telephony images and publishes neither the drachtio admin port nor the event socket', () => {
+    for (const name of ['drachtio', 'freeswitch']) {
+      const image = service(name).image ?? '';
+      expect(image, name).toMatch(/^[\w./-]+:\d+\.\d+\.\d+$/);
+    }
+    const published = (name: string): string[] => (service(name).ports ?? []).map((p) => p.split(':').at(-2) ?? p);
+    expect(published('drachtio').some((p) => p.startsWith('9022'))).toBe(false);
+    expect(published('freeswitch').some((p) => p.startsWith('8021'))).toBe(false);
+    // The project's vars.xml (no SRTP on 3pcc endpoints, sound_prefix) and prompts reach FreeSWITCH.
+    const mounts = (service('freeswitch').volumes ?? []).map((v) => v.split(':')[0]);
+    expect(mounts).toEqual(expect.arrayContaining(['./config/freeswitch/vars.xml', './config/freeswitch/sounds/pacer']));
   });
 
   it('lets Prometheus scrape the Pacer service where it listens', () => {
