@@ -411,6 +411,23 @@ export class CallCoordinator {
     if (a !== undefined) this.#o.listener.onAgentState?.(agentId, a.state, a.reason);
   }
 
+  /** When a live call was bridged to its agent (epoch ms); undefined when it is not live or not bridged. */
+  bridgedAtMs(callId: string): number | undefined {
+    return this.#calls.get(callId)?.session.record.agentConnectedAtMs;
+  }
+
+  /**
+   * Ends one live call at the request of the agent connected to it (`byAgentId`) or of a supervisor
+   * (undefined): hang-up by `local`; a bridged agent goes to wrap-up as when the callee hangs up.
+   */
+  async hangup(callId: string, byAgentId?: string): Promise<'ok' | 'not_live' | 'not_yours'> {
+    const call = this.#calls.get(callId);
+    if (call === undefined) return 'not_live';
+    if (byAgentId !== undefined && call.session.record.agentId !== byAgentId) return 'not_yours';
+    await this.#o.telephony.hangup(callId);
+    return 'ok';
+  }
+
   /** Hangs up every live call (shutdown after the drain period). */
   async hangupAll(): Promise<void> {
     await Promise.allSettled([...this.#calls.keys()].map((id) => this.#o.telephony.hangup(id)));

@@ -339,6 +339,19 @@ export class DialerRuntime {
     if (agentId !== null) this.runner(call.campaign_id)?.coordinator.endWrapUp(agentId, 'ready');
   }
 
+  /**
+   * Ends a live call: the agent connected to it (`agentId`), or a supervisor (`agentId` null).
+   * @throws PacerError `NOT_FOUND` (no such call), `FORBIDDEN` (another agent's call), `CONFLICT`
+   *   (the call is not in progress on this node).
+   */
+  async hangupCall(input: { callId: string; agentId: string | null }): Promise<void> {
+    const call = await this.#d.db.selectFrom('call_attempts').select(['campaign_id']).where('id', '=', input.callId).executeTakeFirst();
+    if (call === undefined) throw new PacerError('NOT_FOUND', `call ${input.callId} not found`);
+    const r = (await this.runner(call.campaign_id)?.coordinator.hangup(input.callId, input.agentId ?? undefined)) ?? 'not_live';
+    if (r === 'not_yours') throw new PacerError('FORBIDDEN', 'this call is not connected to you');
+    if (r === 'not_live') throw new PacerError('CONFLICT', `call ${input.callId} is not in progress on this node`);
+  }
+
   /** The agent's event stream opened: the agent can take calls again once it sets itself ready. */
   agentConnected(agentId: string): void {
     this.#disconnected.delete(agentId);

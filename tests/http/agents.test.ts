@@ -123,6 +123,42 @@ describe('agent state and dispositions on a running campaign', () => {
   });
 });
 
+describe('POST /v1/calls/{id}/hangup', () => {
+  it('lets the connected agent end its call (then wrap-up), refuses another agent, unknown and finished calls', async () => {
+    const campaignId = await campaignWithLeads(10);
+    const agentId = await createAgent(campaignId);
+    const otherAgent = await createAgent(campaignId);
+    const key = await t.agentKey(agentId);
+    const otherKey = await t.agentKey(otherAgent);
+    expect((await t.call('POST', `/v1/campaigns/${campaignId}/start`, { key: t.keys.manager })).statusCode).toBe(200);
+    expect((await t.call('PUT', `/v1/agents/${agentId}/state`, { key, json: { state: 'ready' } })).statusCode).toBe(200);
+    const runner = t.dialer.runtime.runner(campaignId);
+    if (runner === undefined) throw new Error('campaign not running');
+    for (let i = 0; i < 120 && runner.coordinator.roster.get(agentId)?.state !== 'on_call'; i++) await t.advance(1_000);
+    expect(runner.coordinator.roster.get(agentId)?.state).toBe('on_call');
+    const live = await t.database.db.selectFrom('call_attempts').select('id').where('campaign_id', '=', campaignId).where('ended_at', 'is', null).execute();
+    expect(live).toHaveLength(1);
+    const callId = live[0]?.id ?? '';
+
+    expect((await t.call('POST', `/v1/calls/${callId}/hangup`, { key: otherKey })).statusCode).toBe(403);
+    expect((await t.call('POST', `/v1/calls/${randomUUID()}/hangup`, { key })).statusCode).toBe(404);
+    expect((await t.call('POST', `/v1/calls/${callId}/hangup`, { key: t.keys.compliance })).statusCode).toBe(403);
+    const ok = await t.call('POST', `/v1/calls/${callId}/hangup`, { key });
+    expect(ok.statusCode).toBe(200);
+    expect(body(ok)).toEqual({ id: callId, hungUp: true });
+    await t.advance(100);
+    expect(runner.coordinator.roster.get(agentId)?.state).toBe('wrap_up');
+    await runner.flush();
+    const record = await t.database.db.selectFrom('call_attempts').select(['outcome', 'agent_id', 'ended_at']).where('id', '=', callId).executeTakeFirstOrThrow();
+    expect(record).toMatchObject({ outcome: 'human', agent_id: agentId });
+    expect(record.ended_at).not.toBeNull();
+    const again = await t.call('POST', `/v1/calls/${callId}/hangup`, { key: t.keys.manager });
+    expect(again.statusCode).toBe(409);
+    expect(body(again)).toMatchObject({ error: { code: 'CONFLICT' } });
+    expect((await t.call('POST', `/v1/campaigns/${campaignId}/stop`, { key: t.keys.manager })).statusCode).toBe(200);
+  });
+});
+
 describe('agent stream (WebSocket)', () => {
   let base = '';
   beforeAll(async () => {

@@ -40,7 +40,7 @@ interface Row {
   originated_at: Date | null;
 }
 
-describe.skipIf(skipLive)('live campaign: the runtime dials 60 leads through the real stack', () => {
+describe.skipIf(skipLive)('live campaign: the runtime dials through the real stack', () => {
   let rig: LiveRig | undefined;
   let pacer: LiveDialer | undefined;
   let phone: SippPhone | undefined;
@@ -146,6 +146,74 @@ describe.skipIf(skipLive)('live campaign: the runtime dials 60 leads through the
     expect(after, 'calls connected to the agent after its leg went away').toEqual([]);
 
     for (const id of [...agentIds, byeAgentId]) await p.call('PUT', `/v1/agents/${id}/state`, { state: 'logged_out' });
+    await rig.probe.expectNoChannels(10_000);
+  }, 240_000);
+
+  it('AMD on: voicemail greetings get the message after the beep, live answers reach an agent who hangs up through the API', async () => {
+    if (!rig || !pacer) throw new Error('setup failed');
+    const p = pacer;
+    const zone = daytimeZone();
+    const created = await p.call('POST', '/v1/campaigns', {
+      name: `live-amd-${Date.now()}`, dialMode: 'predictive', pacingPolicy: 'progressive', callerId: '+12125550199',
+      amd: { enabled: true, machineAction: 'voicemail', voicemailMessage: 'identification.wav' }, ringTimeoutMs: 15_000, wrapUpLimitMs: 500, maxAttemptsPerLead: 1,
+      retryRules: { noAnswer: { maxAttempts: 1 }, busy: { maxAttempts: 1 }, machine: { maxAttempts: 1 } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const campaignId = String((JSON.parse(created.body) as { id: string }).id);
+    const { db } = p.database;
+    const list = await db.insertInto('lead_lists').values({ campaign_id: campaignId, name: 'live-amd' }).returning('id').executeTakeFirstOrThrow();
+    const digits = ['4', '0', '4', '0', '4', '0', '4', '1'];
+    const numbers = digits.map((d, i) => `+1347${3_000_000 + 10 * i + Number(d)}`);
+    const leads = await db.insertInto('leads').values(numbers.map((_, i) => ({ campaign_id: campaignId, lead_list_id: list.id, source_row: i + 1, timezone: zone, timezone_source: 'zip' as const }))).returning('id').execute();
+    await db.insertInto('lead_phones').values(leads.map((l, i) => ({ lead_id: l.id, position: 1, campaign_id: campaignId, e164: numbers[i] ?? '' }))).execute();
+    const agentIds: string[] = [];
+    for (let a = 0; a < 2; a++) {
+      const r = await p.call('POST', '/v1/agents', { name: `live amd agent ${a}`, campaignId, sipContact: rig.env.agentContact });
+      agentIds.push(String((JSON.parse(r.body) as { id: string }).id));
+    }
+    expect((await p.call('POST', `/v1/campaigns/${campaignId}/start`)).statusCode).toBe(200);
+    for (const id of agentIds) expect((await p.call('PUT', `/v1/agents/${id}/state`, { state: 'ready' })).statusCode).toBe(200);
+
+    // Act as the agents: 2 s after a call is bridged, hang it up through the API.
+    const hungUp = new Set<string>();
+    const deadline = Date.now() + 150_000;
+    let rows: Row[] = [];
+    for (;;) {
+      const open = await db.selectFrom('call_attempts').select('id').where('campaign_id', '=', campaignId).where('ended_at', 'is', null).execute();
+      const runner = p.dialer.runtime.runner(campaignId);
+      for (const { id } of open) {
+        const bridgedAtMs = runner?.coordinator.bridgedAtMs(id);
+        if (bridgedAtMs !== undefined && Date.now() - bridgedAtMs >= 2000 && !hungUp.has(id)) {
+          hungUp.add(id);
+          const r = await p.call('POST', `/v1/calls/${id}/hangup`);
+          expect(r.statusCode, r.body).toBe(200);
+        }
+      }
+      rows = (await db.selectFrom('call_attempts').select(['id', 'phone', 'outcome', 'answered_at', 'greeting_ended_at', 'agent_connected_at', 'ended_at', 'abandoned', 'message_played', 'agent_id', 'originated_at']).where('campaign_id', '=', campaignId).execute()) as Row[];
+      if (rows.length >= numbers.length && rows.every((r) => r.ended_at !== null)) break;
+      if (Date.now() > deadline) throw new Error(`after 150 s: ${rows.length} of ${numbers.length} records, ${rows.filter((r) => r.ended_at === null).length} open`);
+      await sleep(250);
+    }
+    expect((await p.call('POST', `/v1/campaigns/${campaignId}/stop`)).statusCode).toBe(200);
+
+    const amd = await db.selectFrom('call_attempts').select(['id', 'phone', 'outcome', 'amd_result', 'agent_id', 'abandoned']).where('campaign_id', '=', campaignId).execute();
+    const byDigit = (d: string) => amd.filter((r) => r.phone.endsWith(d));
+    expect(byDigit('1').map((r) => r.outcome)).toEqual(['busy']);
+    for (const r of byDigit('0')) {
+      expect({ phone: r.phone, outcome: r.outcome, amd: r.amd_result, bridged: r.agent_id !== null, abandoned: r.abandoned }).toEqual({ phone: r.phone, outcome: 'human', amd: 'human', bridged: true, abandoned: false });
+      expect(hungUp.has(r.id), `the agent hung ${r.id} up`).toBe(true);
+    }
+    for (const r of byDigit('4')) {
+      expect({ phone: r.phone, outcome: r.outcome, amd: r.amd_result, bridged: r.agent_id !== null }).toEqual({ phone: r.phone, outcome: 'machine', amd: 'machine', bridged: false });
+      const leg = p.customerLeg(r.id);
+      const start = rig.probe.playbackStarts.get(leg);
+      const answeredAtMs = rows.find((x) => x.id === r.id)?.answered_at?.getTime() ?? Number.NaN;
+      // The greeting lasts 5 s and the beep comes ~6.2 s after the answer: the message follows the beep.
+      expect(start?.file, `voicemail message on ${r.id}`).toMatch(/identification\.wav$/);
+      expect((start?.atMs ?? 0) - answeredAtMs, `message after the beep on ${r.id}`).toBeGreaterThanOrEqual(5000);
+      expect((await rig.probe.hangupOf(leg, 10_000)).outPackets, `audio of the voicemail message sent on ${r.id}`).toBeGreaterThanOrEqual(50);
+    }
+    for (const id of agentIds) await p.call('PUT', `/v1/agents/${id}/state`, { state: 'logged_out' });
     await rig.probe.expectNoChannels(10_000);
   }, 240_000);
 });

@@ -12,6 +12,7 @@ import { errorResponses } from '../schemas/error-body.ts';
 export interface AgentDialer {
   setAgentState(agentId: string, state: 'ready' | 'paused' | 'logged_out', reason?: string): Promise<{ ok: true; state: AgentState } | { ok: false; reason: string; from?: AgentState }>;
   setDisposition(input: { callId: string; agentId: string | null; code: string; note: string | null; callbackAtMs: number | null }): Promise<void>;
+  hangupCall(input: { callId: string; agentId: string | null }): Promise<void>;
   agentConnected(agentId: string): void;
   agentDisconnected(agentId: string): Promise<void>;
 }
@@ -127,6 +128,20 @@ const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async functio
     if (principal.role === 'agent' && principal.agentId === null) throw new PacerError('FORBIDDEN', 'this agent key names no agent: it may disposition no call');
     await dialer.setDisposition({ callId: request.params.id, agentId: roleMayDispositionAnyCall(principal.role) ? null : principal.agentId, code, note: note ?? null, callbackAtMs });
     return { id: request.params.id, disposition: code };
+  });
+
+  app.post('/calls/:id/hangup', {
+    config: { roles: ['admin', 'manager', 'agent'] },
+    schema: {
+      tags: ['calls'], summary: 'End a live call: the agent connected to it, or a manager or admin (the agent then goes to wrap-up)',
+      params: IdParams,
+      response: { 200: Type.Object({ id: Uuid, hungUp: Type.Literal(true) }), ...errorResponses(401, 403, 404, 409) },
+    },
+  }, async (request) => {
+    const { principal } = request;
+    if (principal.role === 'agent' && principal.agentId === null) throw new PacerError('FORBIDDEN', 'this agent key names no agent: it may hang up no call');
+    await dialer.hangupCall({ callId: request.params.id, agentId: roleMayDispositionAnyCall(principal.role) ? null : principal.agentId });
+    return { id: request.params.id, hungUp: true as const };
   });
 
   app.get('/agents/:id/stream', {
