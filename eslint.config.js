@@ -24,6 +24,14 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/adapters/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/runtime/*', '**/app/*', '**/app/**'], message: 'HTTP routes see ports and services only (src/domain/ports, src/adapters/http/http-services.ts), never the runtime or the composition root.' },
+      ] }],
+    },
+  },
+  {
     files: ['src/app/config/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

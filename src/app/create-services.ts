@@ -8,16 +8,10 @@ import { DncRepository } from '../adapters/db/repositories/dnc-repository.ts';
 import { CampaignService } from '../domain/campaign/campaign-service.ts';
 import { DncService } from '../domain/dnc/dnc-service.ts';
 import type { CountryCode } from '../domain/leads/phone-number.ts';
+import type { HttpServices } from '../adapters/http/http-services.ts';
 
-/** The repositories and domain services the HTTP layer (and later the dialer runtime) use. */
-export interface Services {
-  auditLog: AuditLogRepository;
-  apiKeys: ApiKeyRepository;
-  campaignRepository: CampaignRepository;
-  campaigns: CampaignService;
-  dncRepository: DncRepository;
-  dnc: DncService;
-}
+/** The repositories and domain services the HTTP layer uses (its own port type). */
+export type Services = HttpServices;
 
 export interface CreateServicesOptions {
   db: Kysely<Database>;

@@ -3,6 +3,7 @@ import { CallSession, type CallRecordPatch } from '../domain/call/call-session.t
 import { AbandonLedger } from '../domain/compliance/abandon-ledger.ts';
 import { createPacingPolicy } from '../domain/pacing/create-pacing-policy.ts';
 import type { PacingDecision, PacingPolicy } from '../domain/pacing/pacing-policy.ts';
+import type { CampaignLiveStats } from '../domain/ports/campaign-live-stats.ts';
 import { maskPhone, type Logger } from '../domain/ports/logger.ts';
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
@@ -41,19 +42,8 @@ export interface CampaignRunnerDeps {
   metrics?: RuntimeMetrics;
 }
 
-export interface CampaignRunnerStats {
-  campaignId: string;
-  placing: boolean;
-  liveCalls: number;
-  callsByPhase: Record<string, number>;
-  agentsByState: Record<string, number>;
-  lastDecision: PacingDecision | undefined;
-  abandonRate: number;
-  liveAnswers: number;
-  abandoned: number;
-  originated: number;
-  blocked: number;
-}
+/** A running campaign's live figures (the port type, `src/domain/ports/campaign-live-stats.ts`). */
+export type CampaignRunnerStats = CampaignLiveStats;
 
 const DAY_MS = 86_400_000;
 /** How often the hopper depth (due leads) is recounted; between counts it is tracked from the leases. */

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AgentState } from '../domain/agent/agent-roster.ts';
+import type { DialerEvents } from '../domain/ports/dialer-events.ts';
 import type { Campaign } from '../domain/campaign/campaign.ts';
 import { DEFAULT_RETRY_RULES, nextStep } from '../domain/call/retry-schedule.ts';
 import { PacerError } from '../domain/pacer-error.ts';
@@ -28,11 +29,8 @@ interface RunningCampaign {
 }
 
 /** Events the runtime publishes for agent streams and live stats. */
-export interface RuntimeEvents {
-  [topic: string]: unknown;
-  'agent.state': { agentId: string; state: AgentState; reason: string | null; atMs: number };
-  'agent.screen-pop': { agentId: string; callId: string; leadId: string | null; atMs: number };
-}
+/** The dialer's event-bus topics (the port type, `src/domain/ports/dialer-events.ts`). */
+export type RuntimeEvents = DialerEvents;
 
 export interface DialerRuntimeDeps {
   db: Kysely<Database>;

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import multipart from '@fastify/multipart';
-import type { Services } from '../../app/create-services.ts';
+import type { HttpServices } from './http-services.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { createAuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimitOptions } from './plugins/auth-failure-limiter.ts';
@@ -14,7 +14,7 @@ import dncRoutes from './routes/dnc.ts';
 import auditLogRoutes from './routes/audit-log.ts';
 
 export interface BuildAppOptions {
-  services: Services;
+  services: HttpServices;
   /** Dependencies /readyz reports on (database, queue...). */
   readinessChecks: readonly ReadinessCheck[];
   /** pino logger (JSON); omitted = no request logs (tests). */

@@ -5,7 +5,7 @@ import { PacerError } from '../../../domain/pacer-error.ts';
 import type { AgentState } from '../../../domain/agent/agent-roster.ts';
 import type { EventBus } from '../../../domain/ports/event-bus.ts';
 import type { AgentRepository } from '../../db/repositories/agent-repository.ts';
-import type { RuntimeEvents } from '../../../runtime/dialer-runtime.ts';
+import type { DialerEvents } from '../../../domain/ports/dialer-events.ts';
 import { errorResponses } from '../schemas/error-body.ts';
 
 /** What the agent routes need from the dialer. */
@@ -20,7 +20,7 @@ export interface AgentDialer {
 export interface AgentRoutesOptions {
   agents: AgentRepository;
   dialer: AgentDialer;
-  eventBus: EventBus<RuntimeEvents>;
+  eventBus: EventBus<DialerEvents>;
 }
 
 const tags = ['agents'];

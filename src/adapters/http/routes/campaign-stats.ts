@@ -4,14 +4,14 @@ import { DateTime } from 'luxon';
 import { PacerError } from '../../../domain/pacer-error.ts';
 import type { Clock } from '../../../domain/ports/clock.ts';
 import type { CampaignStatsRepository } from '../../db/repositories/campaign-stats-repository.ts';
-import type { CampaignRunnerStats } from '../../../runtime/campaign-runner.ts';
+import type { CampaignLiveStats } from '../../../domain/ports/campaign-live-stats.ts';
 import { errorResponses } from '../schemas/error-body.ts';
 
 export interface CampaignStatsRoutesOptions {
   stats: CampaignStatsRepository;
   clock: Clock;
   /** Live figures when this node runs the campaign. */
-  live: (campaignId: string) => CampaignRunnerStats | undefined;
+  live: (campaignId: string) => CampaignLiveStats | undefined;
   exists: (campaignId: string) => Promise<boolean>;
 }
 
