@@ -4,6 +4,7 @@ import type { PacingDecision, PacingObservation, PacingPolicy, PacingPolicyConfi
 import { abandonAllowance } from './predictive/abandon-allowance.ts';
 import { AgentReleaseModel } from './predictive/agent-release-model.ts';
 import { CallArrivalModel } from './predictive/call-arrival-model.ts';
+import { HiddenHumanEstimator } from './predictive/hidden-human-estimator.ts';
 import { ModelCalibration } from './predictive/model-calibration.ts';
 import { HorizonProjection } from './predictive/horizon-projection.ts';
 import { WindowForecast } from './predictive/window-forecast.ts';
@@ -93,6 +94,7 @@ class PredictivePacingPolicy implements PredictivePolicy {
   readonly #arrivals = new CallArrivalModel();
   readonly #release = new AgentReleaseModel();
   readonly #projection = new HorizonProjection(this.#arrivals, this.#release);
+  readonly #hidden = new HiddenHumanEstimator();
   #built = false;
   #builtAtMs = Number.NEGATIVE_INFINITY;
   #builtVersion = -1;
@@ -162,7 +164,14 @@ class PredictivePacingPolicy implements PredictivePolicy {
         }
         if (this.#firstDialMs > o.originatedAtMs) this.#firstDialMs = o.originatedAtMs;
         this.#recent.ended(o.originatedAtMs);
-        this.#arrivals.add(classifySec === undefined ? { result, answerSec } : { result, answerSec, classifySec });
+        const atMs = o.answeredAtMs ?? o.endedAtMs;
+        this.#arrivals.add(classifySec === undefined ? { result, answerSec, atMs } : { result, answerSec, classifySec, atMs });
+        // The AMD-drop estimate compares people passed on with AMD's machine verdicts; a machine
+        // an agent dropped is neither (it is known to be a machine).
+        if (o.answeredAtMs !== undefined) {
+          if (o.result === 'human' && o.needsAgentAtMs !== undefined) this.#hidden.add('human', answerSec, o.answeredAtMs);
+          else if (o.result === 'machine' && o.needsAgentAtMs === undefined) this.#hidden.add('machine', answerSec, o.answeredAtMs);
+        }
         return;
       }
       case 'agent_call_ended':
@@ -340,7 +349,7 @@ class PredictivePacingPolicy implements PredictivePolicy {
       this.#releaseBuiltAtMs = nowMs;
       this.#releaseBuiltTalks = this.#release.talkObserved;
     }
-    this.#hiddenHumanShare = this.#arrivals.hiddenHumanShare();
+    this.#hiddenHumanShare = this.#hidden.share();
     this.#meanHandleSec = this.#release.meanHandleSec();
     this.#builtAtMs = nowMs;
     this.#builtVersion = version;

@@ -180,10 +180,12 @@ describe('predictive policy', () => {
       train(p, 3_000, NOW - HOUR_MS);
       p.decide(snapshot(NOW - HOUR_MS, 3, 17)); // learns the human answer-time band
       train(p, 3_000, NOW, 9);
-      // About 5 % of people hung up by AMD: "machines" answered at human times.
+      // About 2.5 % of people hung up by AMD: "machines" answering as people do (6-14 s), where
+      // no real machine answers.
       for (let i = 0; i < 30; i++) {
         const originatedAtMs = NOW - HOUR_MS + i * 100_000;
-        p.observe({ type: 'call_ended', originatedAtMs, answeredAtMs: originatedAtMs + 9_000, endedAtMs: originatedAtMs + 12_000, result: 'machine', abandoned: false });
+        const answeredAtMs = originatedAtMs + 6_000 + Math.floor((i * 8_000) / 30);
+        p.observe({ type: 'call_ended', originatedAtMs, answeredAtMs, endedAtMs: answeredAtMs + 3_000, result: 'machine', abandoned: false });
       }
       return p;
     };

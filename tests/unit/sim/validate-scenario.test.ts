@@ -26,7 +26,7 @@ function reference(): Record<string, unknown> {
 describe('scenario validation', () => {
   it('accepts every built-in scenario, including the shared ones', () => {
     const names = builtInScenarioNames();
-    expect(names).toEqual(expect.arrayContaining(['reference', 'reference-5', 'reference-100', 'amd-errors', 'answer-rate-drop', 'uk-24h', 'small-team-3']));
+    expect(names).toEqual(expect.arrayContaining(['reference', 'reference-5', 'reference-100', 'amd-errors', 'answer-rate-drop', 'uk-24h', 'small-team-3', 'fast-voicemail', 'amd-off-floor', 'hot-morning', 'small-team-3-warm']));
     for (const name of names) expect(loadScenario(name).name).toBe(name);
   });
 

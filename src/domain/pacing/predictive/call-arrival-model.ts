@@ -11,9 +11,9 @@ import type { DialOutcome } from './outcome-mix-estimator.ts';
  * and age, not resolved yet)" at the planner's checkpoints (Bayes on the survival functions:
  * a call still ringing after 20 s is much less likely to be a human than a fresh one).
  *
- * It also estimates the share of live people hung up by AMD as machines (false positives), which
- * the engine never sees: a machine-classified call answered at a typically-human moment (inside
- * the central part of the human answer-time distribution) is counted as a likely human.
+ * Everything forgets by count and by time (half-life {@link TIMING_HALF_LIFE_MS} of the calls'
+ * answer or end times): after a night the morning's first calls outweigh yesterday's evening.
+ * (The share of people hung up by AMD is estimated apart: `hidden-human-estimator.ts`.)
  *
  * @example
  * ```ts
@@ -27,9 +27,9 @@ import type { DialOutcome } from './outcome-mix-estimator.ts';
 const GRID_SEC = 0.5;
 const AGE_ROWS = 121; // 0..60 s in 0.5 s steps
 const ANSWERED_ROWS = 61; // 0..30 s in 0.5 s steps
-/** Forgetting factor of the long-memory AMD-drop counts (~50,000 answered calls). */
-const LONG_DECAY = 1 - 1 / 50_000;
-const HISTOGRAM = { scale: 'linear', minSec: 0, maxSec: 180, bins: 360, memory: 1500 } as const;
+/** Mix and timing forget by time as well as by count: their mass halves every 2 hours of calls. */
+export const TIMING_HALF_LIFE_MS = 7_200_000;
+const HISTOGRAM = { scale: 'linear', minSec: 0, maxSec: 180, bins: 360, memory: 1500, halfLifeMs: TIMING_HALF_LIFE_MS } as const;
 
 export interface CallTiming {
   result: DialOutcome;
@@ -37,10 +37,12 @@ export interface CallTiming {
   answerSec: number;
   /** Answer to needing an agent (human) or to hang-up (machine), seconds; absent otherwise. */
   classifySec?: number;
+  /** When it was answered (or ended, unanswered), epoch ms: drives the time-based forgetting. */
+  atMs?: number;
 }
 
 export class CallArrivalModel {
-  readonly mix = new OutcomeMixEstimator({ memory: 2000 });
+  readonly mix = new OutcomeMixEstimator({ memory: 2000, halfLifeMs: TIMING_HALF_LIFE_MS });
   readonly humanAnswerSec = new DecayingHistogram(HISTOGRAM);
   readonly machineAnswerSec = new DecayingHistogram(HISTOGRAM);
   readonly failedEndSec = new DecayingHistogram(HISTOGRAM);
@@ -48,10 +50,6 @@ export class CallArrivalModel {
   readonly humanClassifySec = new DecayingHistogram({ ...HISTOGRAM, maxSec: 60, bins: 240 });
   readonly machineClassifySec = new DecayingHistogram({ ...HISTOGRAM, maxSec: 60, bins: 240 });
   #humansObserved = 0;
-  #bandLo = 0;
-  #bandHi = 0;
-  #machinesInBand = 0;
-  #humansLong = 0;
   #checkpoints = new Float64Array(0);
   /** Row-major [age row][checkpoint]: P(live answer needing an agent within t | dialing at that age). */
   dialingTable = new Float64Array(0);
@@ -80,28 +78,23 @@ export class CallArrivalModel {
   }
 
   add(timing: CallTiming): void {
-    this.mix.add(timing.result);
-    if (timing.result === 'human' || timing.result === 'machine') {
-      this.#machinesInBand *= LONG_DECAY;
-      this.#humansLong *= LONG_DECAY;
-      if (timing.result === 'human') this.#humansLong += 1;
-      else if (timing.answerSec >= this.#bandLo && timing.answerSec < this.#bandHi) this.#machinesInBand += 1;
-    }
+    const at = timing.atMs;
+    this.mix.add(timing.result, at);
     switch (timing.result) {
       case 'human':
         this.#humansObserved++;
-        this.humanAnswerSec.add(timing.answerSec);
-        if (timing.classifySec !== undefined) this.humanClassifySec.add(timing.classifySec);
+        this.humanAnswerSec.add(timing.answerSec, 1, at);
+        if (timing.classifySec !== undefined) this.humanClassifySec.add(timing.classifySec, 1, at);
         break;
       case 'machine':
-        this.machineAnswerSec.add(timing.answerSec);
-        if (timing.classifySec !== undefined) this.machineClassifySec.add(timing.classifySec);
+        this.machineAnswerSec.add(timing.answerSec, 1, at);
+        if (timing.classifySec !== undefined) this.machineClassifySec.add(timing.classifySec, 1, at);
         break;
       case 'failed':
-        this.failedEndSec.add(timing.answerSec);
+        this.failedEndSec.add(timing.answerSec, 1, at);
         break;
       case 'no_answer':
-        this.noAnswerEndSec.add(timing.answerSec);
+        this.noAnswerEndSec.add(timing.answerSec, 1, at);
         break;
     }
   }
@@ -110,21 +103,6 @@ export class CallArrivalModel {
   horizonSec(): number {
     const q = this.humanAnswerSec.quantile(0.95) + this.humanClassifySec.quantile(0.95);
     return Math.min(60, Math.max(4, Math.ceil(q)));
-  }
-
-  /**
-   * Estimated share of live people that AMD hangs up as machines (0 when machine answers never
-   * look like human ones): machine-classified calls answered inside the 20th-60th percentile band
-   * of human answer times (the band is refreshed by `rebuild`), divided by the 40 % of people who
-   * answer inside it, over a long memory (~50,000 calls: the estimate is applied to a whole legal
-   * window, so it must not swing with the last few hundred calls), raised by 1.5 standard errors.
-   * Conservative when machines answer as fast as people.
-   */
-  hiddenHumanShare(): number {
-    const inBand = this.#machinesInBand;
-    if (!(this.#bandHi > this.#bandLo)) return 0;
-    const likelyHumans = (inBand + 1.5 * Math.sqrt(inBand)) / 0.4;
-    return likelyHumans / (this.#humansLong + likelyHumans);
   }
 
   dialingRow(ageSec: number): number {
@@ -151,8 +129,6 @@ export class CallArrivalModel {
    * shrinks as evidence grows.
    */
   rebuild(z: number, count: number): void {
-    this.#bandLo = this.humanAnswerSec.quantile(0.2);
-    this.#bandHi = this.humanAnswerSec.quantile(0.6);
     const horizonSec = this.horizonSec();
     const k = count;
     const checkpoints = new Float64Array(k);

@@ -5,8 +5,13 @@
  * fixed width) or logarithmic (`scale: 'log'`, fixed width in ln(seconds)), so one histogram can
  * cover both 0.5 s answer-time detail and hour-long talk times with ~200 bins.
  *
+ * With `halfLifeMs`, it also forgets by time (on the clock of the samples' `atMs`): mass halves
+ * every `halfLifeMs`, so an overnight gap leaves yesterday's samples worth little against the
+ * morning's first ones, however few calls were made since.
+ *
  * Forgetting is O(1) per sample: instead of multiplying every bin by the decay factor, the weight
- * of the next sample grows by `1 / decay`, and all bins are rescaled when the weight gets large.
+ * of the next sample grows by `1 / decay` (and by 2^(elapsed / half-life)), and all bins are
+ * rescaled when the weight gets large.
  *
  * @example
  * ```ts
@@ -25,6 +30,8 @@ export interface DecayingHistogramOptions {
   bins: number;
   /** Effective sample size the histogram saturates at (>= 1). */
   memory: number;
+  /** Time-based forgetting: mass halves every `halfLifeMs` of sample time (`add(..., atMs)`); default none. */
+  halfLifeMs?: number;
 }
 
 const RESCALE_ABOVE = 1e120;
@@ -35,6 +42,8 @@ export class DecayingHistogram {
   readonly #width: number;
   readonly #bins: Float64Array;
   readonly #growth: number;
+  readonly #halfLifeMs: number;
+  #latestMs = Number.NEGATIVE_INFINITY;
   #nextWeight = 1;
   #total = 0;
   #sumSquares = 0;
@@ -46,6 +55,8 @@ export class DecayingHistogram {
     if (!(options.maxSec > options.minSec)) throw new RangeError('maxSec must exceed minSec');
     if (options.scale === 'log' && !(options.minSec > 0)) throw new RangeError('a log-scale histogram needs minSec > 0');
     if (!(options.memory >= 1)) throw new RangeError(`memory must be >= 1, got ${options.memory}`);
+    if (options.halfLifeMs !== undefined && !(options.halfLifeMs > 0)) throw new RangeError(`halfLifeMs must be > 0, got ${options.halfLifeMs}`);
+    this.#halfLifeMs = options.halfLifeMs ?? Number.POSITIVE_INFINITY;
     this.#scale = options.scale;
     this.#lo = options.scale === 'log' ? Math.log(options.minSec) : options.minSec;
     const hi = options.scale === 'log' ? Math.log(options.maxSec) : options.maxSec;
@@ -72,11 +83,15 @@ export class DecayingHistogram {
     return this.#sumSquares > 0 ? (this.#total * this.#total) / this.#sumSquares : 0;
   }
 
-  /** Adds one sample with relative weight `weight` (default 1). */
-  add(valueSec: number, weight = 1): void {
+  /**
+   * Adds one sample with relative weight `weight` (default 1), observed at `atMs` (time-based
+   * forgetting; a sample older than the latest one weighs as it would have then).
+   */
+  add(valueSec: number, weight = 1, atMs?: number): void {
     if (!Number.isFinite(valueSec) || valueSec < 0) throw new RangeError(`histogram value must be a finite non-negative number, got ${valueSec}`);
     if (!(weight > 0)) return;
-    const w = this.#nextWeight * weight;
+    const age = atMs === undefined ? 0 : this.#advanceTo(atMs);
+    const w = this.#nextWeight * weight * (age > 0 ? 2 ** (-age / this.#halfLifeMs) : 1);
     const i = this.binOf(valueSec);
     this.#bins[i] = (this.#bins[i] ?? 0) + w;
     this.#total += w;
@@ -186,6 +201,25 @@ export class DecayingHistogram {
     }
     this.#cdfCache = cum;
     return cum;
+  }
+
+  /** Moves the clock to `atMs` (never back); returns how far `atMs` is behind the latest time. */
+  #advanceTo(atMs: number): number {
+    if (!Number.isFinite(this.#halfLifeMs) || !Number.isFinite(atMs)) return 0;
+    if (!Number.isFinite(this.#latestMs)) {
+      this.#latestMs = atMs;
+      return 0;
+    }
+    if (atMs <= this.#latestMs) return this.#latestMs - atMs;
+    const halvings = (atMs - this.#latestMs) / this.#halfLifeMs;
+    this.#latestMs = atMs;
+    // Past ~400 halvings everything stored is forgotten: rescale first so no weight overflows.
+    if (halvings > 400) {
+      this.#rescale();
+      this.#nextWeight = 2 ** 400;
+    } else this.#nextWeight *= 2 ** halvings;
+    if (this.#nextWeight > RESCALE_ABOVE) this.#rescale();
+    return 0;
   }
 
   #rescale(): void {
