@@ -292,12 +292,15 @@ export interface LiveRig {
 }
 
 /** A real adapter (drachtio-srf, drachtio-fsmrf with listen address 127.0.0.1) on the live stack. */
-export async function startLiveRig(overrides: Partial<Pick<DrachtioAdapterOptions, 'amd' | 'beep'>> = {}): Promise<LiveRig> {
+export async function startLiveRig(
+  overrides: Partial<Pick<DrachtioAdapterOptions, 'amd' | 'beep'>> = {},
+  limits: { maxSessions?: number; maxCps?: number } = {},
+): Promise<LiveRig> {
   const env = liveEnv();
   const options: DrachtioAdapterOptions = {
     drachtio: { host: env.drachtio.hostname, port: Number(env.drachtio.port || 9022), secret: decodeURIComponent(env.drachtio.username) },
     mediaServers: [
-      { id: 'fs1', eslHost: env.freeswitch.hostname, eslPort: Number(env.freeswitch.port || 8021), eslSecret: decodeURIComponent(env.freeswitch.username), maxSessions: 100, maxCps: 20, hasModAmd: true, hasModAvmd: true, listenAddress: '127.0.0.1' },
+      { id: 'fs1', eslHost: env.freeswitch.hostname, eslPort: Number(env.freeswitch.port || 8021), eslSecret: decodeURIComponent(env.freeswitch.username), maxSessions: limits.maxSessions ?? 100, maxCps: limits.maxCps ?? 20, hasModAmd: true, hasModAvmd: true, listenAddress: '127.0.0.1' },
     ],
     trunk: { uri: env.trunkUri },
     amd: { engine: 'mod_amd', timeoutMs: 8000 },
