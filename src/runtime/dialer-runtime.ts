@@ -29,6 +29,9 @@ interface RunningCampaign {
 }
 
 /** Events the runtime publishes for agent streams and live stats. */
+/** How far ahead a callback may be scheduled. */
+const MAX_CALLBACK_AHEAD_MS = 365 * 86_400_000;
+
 /** The dialer's event-bus topics (the port type, `src/domain/ports/dialer-events.ts`). */
 export type RuntimeEvents = DialerEvents;
 
@@ -329,6 +332,9 @@ export class DialerRuntime {
     const call = await this.#d.db.selectFrom('call_attempts').select(['id', 'agent_id', 'lead_id', 'campaign_id']).where('id', '=', input.callId).executeTakeFirst();
     if (call === undefined) throw new PacerError('NOT_FOUND', `call ${input.callId} not found`);
     if (input.agentId !== null && call.agent_id !== input.agentId) throw new PacerError('FORBIDDEN', 'this call was not connected to you');
+    if (input.callbackAtMs !== null && !(input.callbackAtMs > this.#d.scheduler.nowMs() && input.callbackAtMs <= this.#d.scheduler.nowMs() + MAX_CALLBACK_AHEAD_MS)) {
+      throw new PacerError('VALIDATION_FAILED', 'callbackAt must be in the future, at most a year ahead', { issues: [{ field: 'callbackAt', reason: 'must be in the future, at most 365 days ahead' }] });
+    }
     await this.#repos.attempts.setDisposition(input.callId, { code: input.code, note: input.note, callbackAtMs: input.callbackAtMs });
     if (input.callbackAtMs !== null) {
       await this.#repos.gate.settleLead(call.lead_id, { status: 'callback', nextAttemptAtMs: input.callbackAtMs, lastOutcome: 'human', callbackAgentId: call.agent_id });

@@ -108,6 +108,11 @@ describe('agent state and dispositions on a running campaign', () => {
 
     expect((await t.call('POST', `/v1/calls/${call.id}/disposition`, { key: otherKey, json: { code: 'SALE' } })).statusCode).toBe(403);
     expect((await t.call('POST', `/v1/calls/${randomUUID()}/disposition`, { key, json: { code: 'SALE' } })).statusCode).toBe(404);
+    for (const when of [new Date(Date.UTC(2020, 0, 1)), new Date(START_MS - 60_000), new Date(START_MS + 400 * 86_400_000)]) {
+      const past = await t.call('POST', `/v1/calls/${call.id}/disposition`, { key, json: { code: 'CALLBACK', callbackAt: when.toISOString() } });
+      expect(past.statusCode).toBe(400);
+      expect(body(past)).toMatchObject({ error: { code: 'VALIDATION_FAILED', issues: [{ field: 'callbackAt' }] } });
+    }
     const callbackAt = new Date(START_MS + 86_400_000).toISOString();
     const ok = await t.call('POST', `/v1/calls/${call.id}/disposition`, { key, json: { code: 'CALLBACK', note: 'after lunch', callbackAt } });
     expect(ok.statusCode).toBe(200);

@@ -61,6 +61,29 @@ describe('HopperRepository', () => {
     expect(later[0]).toMatchObject({ timezone: 'America/New_York', timezoneSource: 'zip', leadAttempts: 0, numberAttempts: 0 });
   });
 
+  it('leases due callbacks first, then due retries, then fresh leads (fresh leads never starve them)', async () => {
+    const campaignId = await seedCampaign(8);
+    const leads = (await handle.db.selectFrom('leads').select('id').where('campaign_id', '=', campaignId).orderBy('id').execute()).map((l) => String(l.id));
+    const [retryOld, retryNew, callback, ownedCallback, notDue] = leads;
+    const agent = await handle.db.insertInto('agents').values({ name: 'owner' }).returning('id').executeTakeFirstOrThrow();
+    await handle.db.updateTable('leads').set({ status: 'scheduled', next_attempt_at: new Date(t0 - 3_600_000) }).where('id', '=', String(retryOld)).execute();
+    await handle.db.updateTable('leads').set({ status: 'scheduled', next_attempt_at: new Date(t0 - 60_000) }).where('id', '=', String(retryNew)).execute();
+    await handle.db.updateTable('leads').set({ status: 'callback', next_attempt_at: new Date(t0 - 1_000) }).where('id', '=', String(callback)).execute();
+    await handle.db.updateTable('leads').set({ status: 'callback', next_attempt_at: new Date(t0 - 1_000), callback_agent_id: agent.id }).where('id', '=', String(ownedCallback)).execute();
+    await handle.db.updateTable('leads').set({ status: 'scheduled', next_attempt_at: new Date(t0 + 60_000) }).where('id', '=', String(notDue)).execute();
+    const hopper = new HopperRepository(handle.db);
+    const base = { campaignId, nodeId: 'n', nowMs: t0, leaseMs: 60_000, maxAttemptsPerNumber: 3 };
+    // The owner is not ready: its callback waits; the other callback, then the retries (oldest due first).
+    const first = await hopper.lease({ ...base, count: 3 });
+    expect(new Set(first.map((l) => l.leadId))).toEqual(new Set([callback, retryOld, retryNew]));
+    // Its agent ready: the owned callback comes before the three fresh leads.
+    const second = await hopper.lease({ ...base, count: 1, readyAgentIds: [agent.id] });
+    expect(second.map((l) => l.leadId)).toEqual([ownedCallback]);
+    const rest = await hopper.lease({ ...base, count: 10 });
+    expect(rest).toHaveLength(3);
+    expect(rest.map((l) => l.leadId)).not.toContain(notDue);
+  });
+
   it('reclaims expired leases and releases only the owner lease', async () => {
     const campaignId = await seedCampaign(2);
     const hopper = new HopperRepository(handle.db);
