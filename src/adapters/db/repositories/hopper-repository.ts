@@ -52,8 +52,9 @@ export class HopperRepository {
     const limit = input.maxAttemptsPerNumber;
     const readyAgents = [...(input.readyAgentIds ?? [])];
     // Due leads are picked by priority: callbacks first (an agent-owned one only while its agent is
-    // ready), then due retries, then fresh leads, each oldest-due first; each class reads the
-    // hopper index in order and stops at `count`. Due leads are picked in order (with or without a callable number). One with a number not
+    // ready), then due retries, oldest due first, then fresh leads. Each class reads the partial
+    // index (campaign_id, status, next_attempt_at, id) of migration 0011 in order and stops at
+    // `count`. Due leads are picked in order (with or without a callable number). One with a number not
     // flagged DNC and under its attempt limit is leased with that number: the first by (attempts,
     // position), and THAT number's zone (a number stored without one takes the lead's). One with no
     // such number left is closed in the same statement, 'dnc' when every number is flagged, else
@@ -71,31 +72,44 @@ export class HopperRepository {
     }>`
       WITH due AS (
         (SELECT l.id, 0 AS prio, l.next_attempt_at AS next_at FROM leads l
-          WHERE l.campaign_id = ${input.campaignId} AND l.status = 'callback' AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= ${now})
+          WHERE l.campaign_id = ${input.campaignId} AND l.status = 'callback' AND l.next_attempt_at <= ${now}
             AND (l.callback_agent_id IS NULL OR l.callback_agent_id = ANY(${readyAgents}::uuid[]))
-          ORDER BY l.next_attempt_at NULLS FIRST, l.id LIMIT ${input.count})
+          ORDER BY l.next_attempt_at, l.id LIMIT ${input.count})
         UNION ALL
         (SELECT l.id, 1, l.next_attempt_at FROM leads l
-          WHERE l.campaign_id = ${input.campaignId} AND l.status = 'scheduled' AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= ${now})
-          ORDER BY l.next_attempt_at NULLS FIRST, l.id LIMIT ${input.count})
+          WHERE l.campaign_id = ${input.campaignId} AND l.status = 'scheduled' AND l.next_attempt_at <= ${now}
+          ORDER BY l.next_attempt_at, l.id LIMIT ${input.count})
         UNION ALL
         (SELECT l.id, 2, l.next_attempt_at FROM leads l
-          WHERE l.campaign_id = ${input.campaignId} AND l.status = 'new' AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= ${now})
-          ORDER BY l.next_attempt_at NULLS FIRST, l.id LIMIT ${input.count})
+          WHERE l.campaign_id = ${input.campaignId} AND l.status = 'callback' AND l.next_attempt_at IS NULL
+            AND (l.callback_agent_id IS NULL OR l.callback_agent_id = ANY(${readyAgents}::uuid[]))
+          ORDER BY l.next_attempt_at, l.id LIMIT ${input.count})
+        UNION ALL
+        (SELECT l.id, 2, l.next_attempt_at FROM leads l
+          WHERE l.campaign_id = ${input.campaignId} AND l.status = 'scheduled' AND l.next_attempt_at IS NULL
+          ORDER BY l.next_attempt_at, l.id LIMIT ${input.count})
+        UNION ALL
+        (SELECT l.id, 3, l.next_attempt_at FROM leads l
+          WHERE l.campaign_id = ${input.campaignId} AND l.status = 'new' AND l.next_attempt_at IS NULL
+          ORDER BY l.next_attempt_at, l.id LIMIT ${input.count})
+        UNION ALL
+        (SELECT l.id, 3, l.next_attempt_at FROM leads l
+          WHERE l.campaign_id = ${input.campaignId} AND l.status = 'new' AND l.next_attempt_at <= ${now}
+          ORDER BY l.next_attempt_at, l.id LIMIT ${input.count})
       ), picked AS (
         SELECT l.id, ph.e164, ph.position, ph.attempts AS number_attempts,
                CASE WHEN ph.timezone_source IS NULL THEN l.timezone ELSE ph.timezone END AS timezone,
                coalesce(ph.timezone_source, l.timezone_source) AS timezone_source,
                CASE WHEN ph.timezone_source IS NULL THEN l.timezone_candidates ELSE ph.timezone_candidates END AS timezone_candidates,
                ph.e164 IS NULL AND NOT EXISTS (SELECT 1 FROM lead_phones q WHERE q.campaign_id = l.campaign_id AND q.lead_id = l.id AND NOT q.dnc_flagged) AS all_dnc
-        FROM leads l
+        FROM (SELECT id FROM due ORDER BY prio, next_at NULLS FIRST, id LIMIT ${input.count}) d
+        JOIN leads l ON l.id = d.id AND l.campaign_id = ${input.campaignId}
         LEFT JOIN LATERAL (
           SELECT p.e164, p.position, p.attempts, p.timezone, p.timezone_source, p.timezone_candidates FROM lead_phones p
           WHERE p.campaign_id = l.campaign_id AND p.lead_id = l.id AND NOT p.dnc_flagged AND p.attempts < ${limit}
           ORDER BY p.attempts, p.position LIMIT 1
         ) ph ON true
-        WHERE l.id IN (SELECT id FROM due ORDER BY prio, next_at NULLS FIRST, id LIMIT ${input.count})
-          AND l.status IN ('new', 'scheduled', 'callback')
+        WHERE l.status IN ('new', 'scheduled', 'callback')
         FOR UPDATE OF l SKIP LOCKED
       ), closed AS (
         UPDATE leads SET status = CASE WHEN picked.all_dnc THEN 'dnc' ELSE 'exhausted' END, next_attempt_at = NULL,
