@@ -156,6 +156,8 @@ class PredictivePacingPolicy implements PredictivePolicy {
             classifySec = (classifiedAtMs - o.answeredAtMs) / 1000;
           }
         }
+        // A machine an agent took and dropped: a short hold of that agent, not a talk.
+        if (o.result === 'machine' && o.connectedAtMs !== undefined && o.endedAtMs >= o.connectedAtMs) this.#release.addMachineHold((o.endedAtMs - o.connectedAtMs) / 1000);
         if (o.abandoned) {
           this.#calibration.abandoned();
           this.#forecast.record(o.endedAtMs, 'abandon');
