@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { AgentState } from '../domain/agent/agent-roster.ts';
 import type { DialerEvents } from '../domain/ports/dialer-events.ts';
+import { isDoNotCallDisposition } from '../domain/call/disposition.ts';
+import { INTERNAL_DNC_LIST_ID } from '../domain/dnc/dnc-list.ts';
 import type { Campaign } from '../domain/campaign/campaign.ts';
 import { DEFAULT_RETRY_RULES, nextStep } from '../domain/call/retry-schedule.ts';
 import { PacerError } from '../domain/pacer-error.ts';
@@ -328,14 +330,19 @@ export class DialerRuntime {
    * The agent's disposition for a call it took: stored on the record, a callback scheduled when asked
    * (it goes through the same dial gate when due), and the agent's wrap-up ends.
    */
-  async setDisposition(input: { callId: string; agentId: string | null; code: string; note: string | null; callbackAtMs: number | null }): Promise<void> {
-    const call = await this.#d.db.selectFrom('call_attempts').select(['id', 'agent_id', 'lead_id', 'campaign_id']).where('id', '=', input.callId).executeTakeFirst();
+  async setDisposition(input: { callId: string; agentId: string | null; code: string; note: string | null; callbackAtMs: number | null; actor?: { actorKeyId: string | null; actorRole: string | null } }): Promise<void> {
+    const call = await this.#d.db.selectFrom('call_attempts').select(['id', 'agent_id', 'lead_id', 'campaign_id', 'disposition']).where('id', '=', input.callId).executeTakeFirst();
     if (call === undefined) throw new PacerError('NOT_FOUND', `call ${input.callId} not found`);
     if (input.agentId !== null && call.agent_id !== input.agentId) throw new PacerError('FORBIDDEN', 'this call was not connected to you');
+    // An agent sets a call's disposition once; a supervisor may correct it (audited either way).
+    if (input.agentId !== null && call.disposition !== null) throw new PacerError('CONFLICT', `call ${input.callId} already has disposition ${call.disposition}; a manager or admin may change it`);
+    const doNotCall = isDoNotCallDisposition(input.code);
+    if (doNotCall && input.callbackAtMs !== null) throw new PacerError('VALIDATION_FAILED', 'a do-not-call disposition takes no callback', { issues: [{ field: 'callbackAt', reason: `not allowed with disposition ${input.code}` }] });
     if (input.callbackAtMs !== null && !(input.callbackAtMs > this.#d.scheduler.nowMs() && input.callbackAtMs <= this.#d.scheduler.nowMs() + MAX_CALLBACK_AHEAD_MS)) {
       throw new PacerError('VALIDATION_FAILED', 'callbackAt must be in the future, at most a year ahead', { issues: [{ field: 'callbackAt', reason: 'must be in the future, at most 365 days ahead' }] });
     }
-    await this.#repos.attempts.setDisposition(input.callId, { code: input.code, note: input.note, callbackAtMs: input.callbackAtMs });
+    const actor = input.actor ?? { actorKeyId: null, actorRole: input.agentId === null ? 'system' : 'agent' };
+    await this.#repos.attempts.setDisposition(input.callId, { code: input.code, note: input.note, callbackAtMs: input.callbackAtMs }, { ...actor, ...(doNotCall ? { addToDnc: INTERNAL_DNC_LIST_ID } : {}) });
     if (input.callbackAtMs !== null) {
       await this.#repos.gate.settleLead(call.lead_id, { status: 'callback', nextAttemptAtMs: input.callbackAtMs, lastOutcome: 'human', callbackAgentId: call.agent_id });
     }

@@ -123,8 +123,41 @@ describe('agent state and dispositions on a running campaign', () => {
     expect(lead).toEqual({ status: 'callback', next_attempt_at: new Date(callbackAt), callback_agent_id: agentId });
     // The disposition ended the wrap-up.
     expect(runner.coordinator.roster.get(agentId)?.state).not.toBe('wrap_up');
+    // The agent sets it once; a manager may correct it, and both are in the audit log.
+    const again = await t.call('POST', `/v1/calls/${call.id}/disposition`, { key, json: { code: 'SALE' } });
+    expect(again.statusCode).toBe(409);
+    expect((await t.call('POST', `/v1/calls/${call.id}/disposition`, { key: t.keys.manager, json: { code: 'NO_SALE' } })).statusCode).toBe(200);
+    const audit = await t.database.db.selectFrom('audit_log').select(['actor_role', 'before', 'after']).where('action', '=', 'call.disposition').where('entity_id', '=', call.id).orderBy('id').execute();
+    expect(audit.map((a) => [a.actor_role, (a.before as { disposition: string | null }).disposition, (a.after as { disposition: string }).disposition])).toEqual([['agent', null, 'CALLBACK'], ['manager', 'CALLBACK', 'NO_SALE']]);
     const stop = await t.call('POST', `/v1/campaigns/${campaignId}/stop`, { key: t.keys.manager });
     expect(stop.statusCode).toBe(200);
+  });
+});
+
+describe('a do-not-call disposition', () => {
+  it('puts the dialed number on the internal DNC list in the same transaction, audited; no callback with it', async () => {
+    const campaignId = await campaignWithLeads(10);
+    const agentId = await createAgent(campaignId);
+    const key = await t.agentKey(agentId);
+    expect((await t.call('POST', `/v1/campaigns/${campaignId}/start`, { key: t.keys.manager })).statusCode).toBe(200);
+    expect((await t.call('PUT', `/v1/agents/${agentId}/state`, { key, json: { state: 'ready' } })).statusCode).toBe(200);
+    const runner = t.dialer.runtime.runner(campaignId);
+    if (runner === undefined) throw new Error('campaign not running');
+    for (let i = 0; i < 120 && runner.coordinator.roster.get(agentId)?.state !== 'on_call'; i++) await t.advance(1_000);
+    for (let i = 0; i < 120 && runner.coordinator.roster.get(agentId)?.state !== 'wrap_up'; i++) await t.advance(5_000);
+    await runner.flush();
+    const call = await t.database.db.selectFrom('call_attempts').select(['id', 'phone']).where('agent_id', '=', agentId).executeTakeFirstOrThrow();
+    const before = await t.call('GET', `/v1/dnc/check?phone=${encodeURIComponent(call.phone)}`, { key: t.keys.manager });
+    expect(body(before)).toMatchObject({ blocked: false });
+    const withCallback = await t.call('POST', `/v1/calls/${call.id}/disposition`, { key, json: { code: 'DNC', callbackAt: new Date(START_MS + 86_400_000).toISOString() } });
+    expect(withCallback.statusCode).toBe(400);
+    expect(body(withCallback)).toMatchObject({ error: { issues: [{ field: 'callbackAt' }] } });
+    expect((await t.call('POST', `/v1/calls/${call.id}/disposition`, { key, json: { code: 'dnc', note: 'asked not to be called' } })).statusCode).toBe(200);
+    const after = await t.call('GET', `/v1/dnc/check?phone=${encodeURIComponent(call.phone)}`, { key: t.keys.manager });
+    expect(body(after)).toMatchObject({ blocked: true });
+    const audit = await t.database.db.selectFrom('audit_log').select(['after']).where('action', '=', 'call.disposition').where('entity_id', '=', call.id).executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({ disposition: 'dnc', addedToDnc: true });
+    expect((await t.call('POST', `/v1/campaigns/${campaignId}/stop`, { key: t.keys.manager })).statusCode).toBe(200);
   });
 });
 

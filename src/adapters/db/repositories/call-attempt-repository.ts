@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CallRecordPatch } from '../../../domain/call/call-session.ts';
 import type { CallOutcome, Database } from '../database.ts';
+import { AuditLogRepository } from './audit-log-repository.ts';
 
 export interface NewCallAttempt {
   /** Set by the caller so the id can go into the decision trail in the same batch. */
@@ -121,12 +122,41 @@ export class CallAttemptRepository {
       WHERE a.id = x.id`.execute(this.#db);
   }
 
-  async setDisposition(attemptId: string, disposition: { code: string; note: string | null; callbackAtMs: number | null }): Promise<void> {
-    await this.#db
-      .updateTable('call_attempts')
-      .set({ disposition: disposition.code, disposition_note: disposition.note, callback_at: disposition.callbackAtMs === null ? null : new Date(disposition.callbackAtMs) })
-      .where('id', '=', attemptId)
-      .execute();
+  /**
+   * Sets a call's disposition, audited (`call.disposition`, before and after). With `addToDnc`, the
+   * dialed number goes on that DNC list (the internal one) in the same transaction, the list's
+   * version is bumped (so a dial already decided is re-checked before its originate) and the audit
+   * entry says so. Returns whether the number was newly added.
+   */
+  async setDisposition(
+    attemptId: string,
+    disposition: { code: string; note: string | null; callbackAtMs: number | null },
+    audit: { actorKeyId: string | null; actorRole: string | null; addToDnc?: string },
+  ): Promise<{ addedToDnc: boolean }> {
+    return this.#db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('call_attempts').select(['phone', 'disposition', 'disposition_note', 'callback_at']).where('id', '=', attemptId).forUpdate().executeTakeFirstOrThrow();
+      await trx
+        .updateTable('call_attempts')
+        .set({ disposition: disposition.code, disposition_note: disposition.note, callback_at: disposition.callbackAtMs === null ? null : new Date(disposition.callbackAtMs) })
+        .where('id', '=', attemptId)
+        .execute();
+      let addedToDnc = false;
+      if (audit.addToDnc !== undefined) {
+        const inserted = await trx.insertInto('dnc_entries').values({ dnc_list_id: audit.addToDnc, e164: before.phone }).onConflict((oc) => oc.doNothing()).returning('e164').execute();
+        addedToDnc = inserted.length > 0;
+        if (addedToDnc) await trx.updateTable('dnc_lists').set({ version: sql`version + 1` }).where('id', '=', audit.addToDnc).execute();
+      }
+      await new AuditLogRepository(this.#db).record({
+        actorKeyId: audit.actorKeyId,
+        actorRole: audit.actorRole,
+        action: 'call.disposition',
+        entityType: 'call_attempt',
+        entityId: attemptId,
+        before: { disposition: before.disposition, note: before.disposition_note, callbackAt: before.callback_at?.toISOString() ?? null },
+        after: { disposition: disposition.code, note: disposition.note, callbackAt: disposition.callbackAtMs === null ? null : new Date(disposition.callbackAtMs).toISOString(), ...(audit.addToDnc === undefined ? {} : { dncList: audit.addToDnc, addedToDnc }) },
+      }, trx);
+      return { addedToDnc };
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import { Type } from 'typebox';
 import { PacerError } from '../../../domain/pacer-error.ts';
+import { actorOf } from '../../../domain/auth/principal.ts';
 import type { AgentState } from '../../../domain/agent/agent-roster.ts';
 import type { EventBus } from '../../../domain/ports/event-bus.ts';
 import type { AgentRepository } from '../../db/repositories/agent-repository.ts';
@@ -11,7 +12,7 @@ import { errorResponses } from '../schemas/error-body.ts';
 /** What the agent routes need from the dialer. */
 export interface AgentDialer {
   setAgentState(agentId: string, state: 'ready' | 'paused' | 'logged_out', reason?: string): Promise<{ ok: true; state: AgentState } | { ok: false; reason: string; from?: AgentState }>;
-  setDisposition(input: { callId: string; agentId: string | null; code: string; note: string | null; callbackAtMs: number | null }): Promise<void>;
+  setDisposition(input: { callId: string; agentId: string | null; code: string; note: string | null; callbackAtMs: number | null; actor?: { actorKeyId: string | null; actorRole: string | null } }): Promise<void>;
   hangupCall(input: { callId: string; agentId: string | null }): Promise<void>;
   agentConnected(agentId: string): void;
   agentDisconnected(agentId: string): Promise<void>;
@@ -114,10 +115,10 @@ const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async functio
   app.post('/calls/:id/disposition', {
     config: { roles: ['admin', 'manager', 'agent'] },
     schema: {
-      tags: ['calls'], summary: 'Set the disposition of a call (ends the agent wrap-up); optionally an agent-owned callback time',
+      tags: ['calls'], summary: 'Set the disposition of a call (ends the agent wrap-up); optionally an agent-owned callback time. DNC or DO_NOT_CALL puts the dialed number on the internal DNC list. An agent sets it once; a manager or admin may change it (audited).',
       params: IdParams,
       body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }), note: Type.Optional(Type.String({ maxLength: 4000 })), callbackAt: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ id: Uuid, disposition: Type.String() }), ...errorResponses(400, 401, 403, 404) },
+      response: { 200: Type.Object({ id: Uuid, disposition: Type.String() }), ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request) => {
     const { code, note, callbackAt } = request.body;
@@ -126,7 +127,7 @@ const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async functio
     const { principal } = request;
     // An agent key names its agent (keys made before that rule may not): it dispositions only the calls it took.
     if (principal.role === 'agent' && principal.agentId === null) throw new PacerError('FORBIDDEN', 'this agent key names no agent: it may disposition no call');
-    await dialer.setDisposition({ callId: request.params.id, agentId: roleMayDispositionAnyCall(principal.role) ? null : principal.agentId, code, note: note ?? null, callbackAtMs });
+    await dialer.setDisposition({ callId: request.params.id, agentId: roleMayDispositionAnyCall(principal.role) ? null : principal.agentId, code, note: note ?? null, callbackAtMs, actor: actorOf(principal) });
     return { id: request.params.id, disposition: code };
   });
 
