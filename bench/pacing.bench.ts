@@ -1,12 +1,12 @@
 /**
- * `npm run bench:pacing [-- --quick] [--seeds N] [--days D] [--workers W] [--out FILE]`
+ * `npm run bench:pacing [-- --quick] [--seeds N] [--days D] [--workers W] [--out FILE] [--skip-headline] [--recovery-only] [--shared-only]`
  *
  * Every pacing policy on a grid of scenarios (team size, live-answer rate, talk time, AMD errors,
- * a regime change), several seeds each, plus the best fixed ratio chosen in hindsight (highest
+ * a regime change), the shared scenarios of `../shared/pacing` (3 seeds x their own days), several seeds each, plus the best fixed ratio chosen in hindsight (highest
  * utilization whose every seed keeps every legal window within the cap). Writes a markdown report
  * to docs/benchmarks/pacing.md and prints the headline rows for reference-5 / reference / reference-100.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,8 @@ interface Outcome {
   worstRecovery5: number;
   worstRecovery15: number;
   recoveryOverCap5: number;
+  /** Ground-truth abandon rate of each day's first shift hour. */
+  firstHourRates: number[];
   cpuMs: number;
 }
 
@@ -59,11 +61,12 @@ function simulate(task: Task): Outcome {
       worstRecovery5: Math.max(0, ...(r.recoveryWindows ?? []).filter((w) => w.minutes === 5).map((w) => w.rate)),
       worstRecovery15: Math.max(0, ...(r.recoveryWindows ?? []).filter((w) => w.minutes === 15).map((w) => w.rate)),
       recoveryOverCap5: (r.recoveryWindows ?? []).filter((w) => w.minutes === 5 && w.rate > r.maxAbandonRate + 1e-12).length,
+      firstHourRates: r.firstHourAbandonRates ?? [],
       cpuMs: performance.now() - t0,
     };
   } catch (err) {
     if (!isPacerError(err)) throw err;
-    return { id: task.id, error: `${err.code}: ${err.message}`, abandonRate: 0, worstWindowAbandonRate: 0, windowsOverCap: 0, utilization: 0, meanAgentWaitSec: 0, p95AgentWaitSec: 0, connectsPerAgentHour: 0, worstRecovery5: 0, worstRecovery15: 0, recoveryOverCap5: 0, cpuMs: performance.now() - t0 };
+    return { id: task.id, error: `${err.code}: ${err.message}`, abandonRate: 0, worstWindowAbandonRate: 0, windowsOverCap: 0, utilization: 0, meanAgentWaitSec: 0, p95AgentWaitSec: 0, connectsPerAgentHour: 0, worstRecovery5: 0, worstRecovery15: 0, recoveryOverCap5: 0, firstHourRates: [], cpuMs: performance.now() - t0 };
   }
 }
 
@@ -164,6 +167,29 @@ function recoveryGrid(): GridScenario[] {
   ];
 }
 
+/** The shared scenarios beside the project (`../shared/pacing`), minus those identical to a headline built-in. */
+function sharedGrid(skip: readonly string[]): GridScenario[] {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'pacing');
+  if (!existsSync(dir)) return [];
+  const same = (a: string, b: string): boolean => {
+    const strip = (t: string): string => {
+      const { $schema: _schema, ...rest } = JSON.parse(t) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    };
+    return strip(a) === strip(b);
+  };
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => {
+      const path = join(dir, f);
+      const scenario = loadScenario(path);
+      const builtIn = skip.find((n) => n === scenario.name);
+      if (builtIn !== undefined && same(readFileSync(path, 'utf8'), readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios', `${builtIn}.json`), 'utf8'))) return [];
+      return [{ group: 'shared scenarios (../shared/pacing, 3 seeds x the scenario\'s days)', label: `${scenario.name} (shared)`, scenario }];
+    });
+}
+
 interface Row {
   policy: string;
   error?: string;
@@ -176,6 +202,8 @@ interface Row {
   worstRecovery5: number;
   worstRecovery15: number;
   recoveryOverCap5: number;
+  /** Highest first-shift-hour abandon rate of any day in any seed. */
+  worstFirstHour: number;
 }
 
 function aggregate(policy: string, outs: readonly Outcome[]): Row {
@@ -193,6 +221,7 @@ function aggregate(policy: string, outs: readonly Outcome[]): Row {
     worstRecovery5: Math.max(0, ...outs.map((o) => o.worstRecovery5)),
     worstRecovery15: Math.max(0, ...outs.map((o) => o.worstRecovery15)),
     recoveryOverCap5: outs.reduce((s, o) => s + o.recoveryOverCap5, 0),
+    worstFirstHour: Math.max(0, ...outs.flatMap((o) => o.firstHourRates)),
   };
 }
 
@@ -214,7 +243,7 @@ const WITH_UNLIMITED: readonly PolicyVariant[] = [...POLICIES, { label: 'predict
 let id = 0;
 
 /** Evaluates every policy, then searches the fixed-ratio grid for the best ratio within the cap. */
-async function evaluate(scenarios: readonly GridScenario[], seeds: readonly number[], days: number, ratioStep: number, pool: Pool, policies: readonly PolicyVariant[] = POLICIES): Promise<Map<string, Row[]>> {
+async function evaluate(scenarios: readonly GridScenario[], seeds: readonly number[], days: number | undefined, ratioStep: number, pool: Pool, policies: readonly PolicyVariant[] = POLICIES): Promise<Map<string, Row[]>> {
   const tasks: Task[] = [];
   const index = new Map<number, { scenario: number; policy: string }>();
   scenarios.forEach((g, si) => {
@@ -222,7 +251,7 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
       for (const seed of seeds) {
         index.set(id, { scenario: si, policy: p.label });
         const limits = p.noLimits === true ? { predictive: { ...NO_DIAL_LIMITS } } : {};
-        tasks.push({ id: id++, scenario: g.scenario, seed, days, policy: { name: p.name, ratio: p.ratio, ...limits, maxAbandonRate: g.scenario.maxAbandonRate, abandonWindow: g.scenario.abandonWindow } });
+        tasks.push({ id: id++, scenario: g.scenario, seed, days: days ?? g.scenario.days, policy: { name: p.name, ratio: p.ratio, ...limits, maxAbandonRate: g.scenario.maxAbandonRate, abandonWindow: g.scenario.abandonWindow } });
       }
     }
   });
@@ -234,9 +263,9 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
       policies.map((p) => aggregate(p.label, tasks.filter((t) => index.get(t.id)?.scenario === si && index.get(t.id)?.policy === p.label).map((t) => res.get(t.id)).filter((o): o is Outcome => o !== undefined))),
     );
   });
-  // Best fixed ratio in hindsight: bisection over the ratio grid 1, 1 + step, ..., 10, all scenarios in
+  // Best fixed ratio in hindsight: bisection over the ratio grid 1, 1 + step, ..., 15, all scenarios in
   // lock-step rounds (abandons grow with the ratio, so "every seed within the cap" is monotone).
-  const ladder = Array.from({ length: Math.floor(9 / ratioStep + 1e-9) + 1 }, (_, i) => 1 + i * ratioStep);
+  const ladder = Array.from({ length: Math.floor(14 / ratioStep + 1e-9) + 1 }, (_, i) => 1 + i * ratioStep);
   const best = new Map<number, Row>();
   const lo = scenarios.map(() => -1);
   const hi = scenarios.map(() => ladder.length);
@@ -250,7 +279,7 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
       const k = Math.floor((l + h) / 2);
       for (const seed of seeds) {
         owner.set(id, { si, k });
-        round.push({ id: id++, scenario: g.scenario, seed, days, policy: { name: 'ratio', ratio: ladder[k] ?? 1, maxAbandonRate: g.scenario.maxAbandonRate, abandonWindow: g.scenario.abandonWindow } });
+        round.push({ id: id++, scenario: g.scenario, seed, days: days ?? g.scenario.days, policy: { name: 'ratio', ratio: ladder[k] ?? 1, maxAbandonRate: g.scenario.maxAbandonRate, abandonWindow: g.scenario.abandonWindow } });
       }
     });
     if (round.length === 0) break;
@@ -275,7 +304,7 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
   }
   scenarios.forEach((g, si) => {
     const b = best.get(si);
-    rows.get(g.label)?.push(b ?? { policy: 'best fixed ratio: none within the cap', meanAbandon: 0, worstAbandon: 0, windowsOverCap: 0, utilization: 0, meanWaitSec: 0, p95WaitSec: 0, worstRecovery5: 0, worstRecovery15: 0, recoveryOverCap5: 0 });
+    rows.get(g.label)?.push(b ?? { policy: 'best fixed ratio: none within the cap', meanAbandon: 0, worstAbandon: 0, windowsOverCap: 0, utilization: 0, meanWaitSec: 0, p95WaitSec: 0, worstRecovery5: 0, worstRecovery15: 0, recoveryOverCap5: 0, worstFirstHour: 0 });
   });
   return rows;
 }
@@ -283,11 +312,11 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
 const pct = (x: number, d = 1) => `${(x * 100).toFixed(d)} %`;
 
 function table(rows: readonly Row[]): string {
-  const head = '| policy | mean abandon | worst window | windows over cap | utilization | agent wait mean / p95 | worst 5 / 15 min after start or event | 5-min windows over cap |\n|---|---:|---:|---:|---:|---:|---:|---:|';
+  const head = '| policy | mean abandon | worst window | windows over cap | utilization | agent wait mean / p95 | worst 5 / 15 min after start or event | 5-min windows over cap | worst first hour of a day |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|';
   const body = rows.map((r) =>
     r.error !== undefined
-      ? `| ${r.policy} | n/a | n/a | n/a | n/a | ${r.error.replace(/\|/g, '/')} | n/a | n/a |`
-      : `| ${r.policy} | ${pct(r.meanAbandon, 2)} | ${pct(r.worstAbandon, 2)} | ${r.windowsOverCap} | ${pct(r.utilization)} | ${r.meanWaitSec.toFixed(0)} s / ${r.p95WaitSec.toFixed(0)} s | ${pct(r.worstRecovery5)} / ${pct(r.worstRecovery15)} | ${r.recoveryOverCap5} |`,
+      ? `| ${r.policy} | n/a | n/a | n/a | n/a | ${r.error.replace(/\|/g, '/')} | n/a | n/a | n/a |`
+      : `| ${r.policy} | ${pct(r.meanAbandon, 2)} | ${pct(r.worstAbandon, 2)} | ${r.windowsOverCap} | ${pct(r.utilization)} | ${r.meanWaitSec.toFixed(0)} s / ${r.p95WaitSec.toFixed(0)} s | ${pct(r.worstRecovery5)} / ${pct(r.worstRecovery15)} | ${r.recoveryOverCap5} | ${pct(r.worstFirstHour)} |`,
   );
   return [head, ...body].join('\n');
 }
@@ -302,7 +331,7 @@ function timeIt(fn: () => void): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, 'skip-headline': { type: 'boolean' }, 'recovery-only': { type: 'boolean' }, seeds: { type: 'string' }, days: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, 'skip-headline': { type: 'boolean' }, 'recovery-only': { type: 'boolean' }, 'shared-only': { type: 'boolean' }, seeds: { type: 'string' }, days: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' } },
     strict: true,
   });
   const quick = values.quick === true;
@@ -319,7 +348,7 @@ async function main(): Promise<void> {
 
   // Speed: 100 agents x 20 eight-hour days.
   const ref100 = loadScenario('reference-100');
-  const skipPerf = values['recovery-only'] === true;
+  const skipPerf = values['recovery-only'] === true || values['shared-only'] === true;
   const perf = skipPerf ? { progressive: 0, ratio: 0, predictive: 0 } : {
     progressive: timeIt(() => runSimulation({ scenario: ref100, policy: { name: 'progressive', maxAbandonRate: 0.03, abandonWindow: '30d' }, seed: 1, days: 20 })),
     ratio: timeIt(() => runSimulation({ scenario: ref100, policy: { name: 'ratio', ratio: 2.5, maxAbandonRate: 0.03, abandonWindow: '30d' }, seed: 1, days: 20 })),
@@ -336,22 +365,29 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const recoveryOnly = values['recovery-only'] === true;
-  const headline = values['skip-headline'] === true || recoveryOnly ? new Map<string, Row[]>() : await evaluate(headlineScenarios, [1, 2, 3], 5, 0.1, pool, WITH_UNLIMITED);
+  const headline = values['skip-headline'] === true || recoveryOnly || values['shared-only'] === true ? new Map<string, Row[]>() : await evaluate(headlineScenarios, [1, 2, 3], 5, 0.1, pool, WITH_UNLIMITED);
   const headlineText = [...headline].map(([label, rows]) => `### ${label} (3 seeds x 5 days)\n\n${table(rows)}`).join('\n\n');
   for (const [label, rows] of headline) {
     process.stdout.write(`${label}: ${rows.map((r) => (r.error !== undefined ? `${r.policy} n/a` : `${r.policy} ${pct(r.utilization)} (worst ${pct(r.worstAbandon, 2)})`)).join('; ')}\n`);
   }
 
-  const recovery = recoveryGrid();
+  const sharedOnly = values['shared-only'] === true;
+  // The shared scenarios: 3 seeds each over the scenario's own days (2 days in quick mode).
+  const shared = recoveryOnly ? [] : sharedGrid(['reference-5', 'reference', 'reference-100']);
+  const sharedRows = await evaluate(shared, [1, 2, 3], quick ? 2 : undefined, ratioStep, pool);
+  for (const [label, rs] of sharedRows) {
+    process.stdout.write(`${label}: ${rs.map((r) => (r.error !== undefined ? `${r.policy} n/a` : `${r.policy} ${pct(r.utilization)} (worst ${pct(r.worstAbandon, 2)}, over ${r.windowsOverCap}, first hour ${pct(r.worstFirstHour)})`)).join('; ')}\n`);
+  }
+  const recovery = sharedOnly ? [] : recoveryGrid();
   const recoveryRows = await evaluate(recovery, seeds, days, ratioStep, pool, WITH_UNLIMITED);
-  const scenarios = recoveryOnly ? [] : grid();
-  const rows = new Map([...recoveryRows, ...(await evaluate(scenarios, seeds, days, ratioStep, pool))]);
+  const scenarios = recoveryOnly || sharedOnly ? [] : grid();
+  const rows = new Map([...sharedRows, ...recoveryRows, ...(await evaluate(scenarios, seeds, days, ratioStep, pool))]);
   await pool.close();
   if (failure !== undefined) throw failure;
   const wallSec = (performance.now() - started) / 1000;
   let body = '';
   let group = '';
-  for (const g of [...recovery, ...scenarios]) {
+  for (const g of [...shared, ...recovery, ...scenarios]) {
     if (g.group !== group) {
       group = g.group;
       body += `\n## ${group}\n`;
@@ -361,13 +397,14 @@ async function main(): Promise<void> {
   const md = `# Pacing benchmark
 
 Generated by \`npm run bench:pacing${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, ${workers} worker thread(s), ${wallSec.toFixed(0)} s wall).
-Mode: ${quick ? 'quick' : 'full'}: ${seedCount} seeds x ${days} simulated days per scenario and policy (8 h shift a day); fixed-ratio grid step ${ratioStep}.
+Mode: ${quick ? 'quick' : 'full'}: ${seedCount} seeds x ${days} simulated days per scenario and policy (8 h shift a day; the shared scenarios: 3 seeds x ${quick ? '2 days' : 'their own days'}); fixed-ratio grid step ${ratioStep}.
 
 Columns: *mean abandon* = abandoned / live answers over the run, averaged over seeds (ground truth: includes AMD hang-ups on
 live people); *worst window* = highest rate over the legal windows (30 days, or 24 h in UK mode; a run shorter than its
 window is one window) across all seeds; *windows over cap* = windows above the scenario's cap (3 %), summed over seeds;
-*utilization* = (talk + wrap-up) / logged-in time, paused time excluded; *agent wait* = idle time from ready to the next connect.
-The *best fixed ratio (hindsight)* searches ratios 1.0 to 10.0 (grid step above; 0.1 for the headline) for the highest whose every seed stays within the cap in
+*utilization* = (talk + wrap-up) / logged-in time, paused time excluded; *agent wait* = idle time from ready to the next connect;
+*worst first hour of a day* = the highest ground-truth abandon rate of a day's first shift hour, over days and seeds (target: at most 2 x the cap).
+The *best fixed ratio (hindsight)* searches ratios 1.0 to 15.0 (grid step above; 0.1 for the headline) for the highest whose every seed stays within the cap in
 every window: a baseline no real dialer can reach because it picks the ratio after seeing the outcome. Policies that are not
 implemented yet show \`n/a\`. Model and metrics: [docs/simulator.md](../simulator.md).
 

@@ -133,6 +133,10 @@ export function runSimulation(options: RunSimulationOptions): SimulationResult {
     engineBudget: sim.engineLedger.snapshot(sim.endMs),
     engineAbandonRate: sim.engineLive > 0 ? sim.engineAbandoned / sim.engineLive : 0,
     timeline: sim.metrics.timeline,
+    firstHourAbandonRates: Array.from({ length: days }, (_, d) => {
+      const live = sim.metrics.liveByHour[d * 24] ?? 0;
+      return live > 0 ? (sim.metrics.abandonedByHour[d * 24] ?? 0) / live : 0;
+    }),
     recoveryWindows: recoveryWindows(scenario, days, sim.metrics.liveBy10s, sim.metrics.abandonedBy10s),
     worstLegalWindowAnyTime: worstLegalWindow(scenario.abandonWindow, sim.metrics.liveBy10s, sim.metrics.abandonedBy10s, 1),
   };

@@ -93,6 +93,8 @@ export interface SimulationResult {
   /** Over the run, as the engine counted it (abandons seen / live answers seen). */
   engineAbandonRate: number;
   timeline: TimelinePoint[];
+  /** Ground-truth abandon rate of each day's first shift hour (abandoned / live answers by answer time; 0 without answers). */
+  firstHourAbandonRates?: number[];
   /** The first 1 / 5 / 15 minutes of every shift and after every resume and mass login (ground truth). */
   recoveryWindows?: RecoveryWindow[];
   /**

@@ -20,6 +20,20 @@ describe('runSimulation', () => {
     expect(a.amdFalsePositives).toBeGreaterThan(0);
   });
 
+  it('reports the ground-truth abandon rate of every day\'s first shift hour, as recounted from the call log', () => {
+    const scenario = builtIn('amd-errors', { agents: 10 });
+    const r = runSimulation({ scenario, policy: ratio(3), seed: 3, days: 2, recordCallLog: true });
+    expect(r.firstHourAbandonRates).toHaveLength(2);
+    for (let day = 0; day < 2; day++) {
+      const start = SIM_EPOCH_MS + day * 86_400_000;
+      const firstHour = (r.callLog ?? []).filter((c) => c.truth === 'human' && c.answeredAtMs !== undefined && c.answeredAtMs >= start && c.answeredAtMs < start + 3_600_000);
+      const rate = firstHour.filter((c) => c.truthAbandoned).length / firstHour.length;
+      expect(firstHour.length).toBeGreaterThan(50);
+      expect(r.firstHourAbandonRates?.[day]).toBeCloseTo(rate, 12);
+    }
+    expect(Math.max(...(r.firstHourAbandonRates ?? []))).toBeGreaterThan(0);
+  });
+
   it('progressive never abandons: every live call finds its agent the moment it needs one', () => {
     for (const name of ['reference', 'high-answer-rate']) {
       const r = runSimulation({ scenario: builtIn(name, { agents: 10 }), policy: progressive, seed: 4, days: 1, recordCallLog: true });
