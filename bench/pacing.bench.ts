@@ -6,7 +6,7 @@
  * utilization whose every seed keeps every legal window within the cap). Writes a markdown report
  * to docs/benchmarks/pacing.md and prints the headline rows for reference-5 / reference / reference-100.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { isPacerError } from '../src/domain/pacer-error.ts';
 import { loadScenario } from '../src/sim/load-scenario.ts';
 import { runSimulation } from '../src/sim/run-simulation.ts';
 import type { Scenario } from '../src/sim/scenario.ts';
+import { sharedGrid } from './support/shared-scenarios.ts';
 
 interface Task {
   id: number;
@@ -132,7 +133,7 @@ class Pool {
   }
 }
 
-interface GridScenario {
+export interface GridScenario {
   group: string;
   label: string;
   scenario: Scenario;
@@ -165,29 +166,6 @@ function recoveryGrid(): GridScenario[] {
     { group: 'recovery', label: 'mass-login (20 agents, +180 at once at 1 h)', scenario: loadScenario('mass-login') },
     { group: 'recovery', label: 'pause-resume (100 agents, paused 10 min and 1 min)', scenario: loadScenario('pause-resume') },
   ];
-}
-
-/** The shared scenarios beside the project (`../shared/pacing`), minus those identical to a headline built-in. */
-function sharedGrid(skip: readonly string[]): GridScenario[] {
-  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'pacing');
-  if (!existsSync(dir)) return [];
-  const same = (a: string, b: string): boolean => {
-    const strip = (t: string): string => {
-      const { $schema: _schema, ...rest } = JSON.parse(t) as Record<string, unknown>;
-      return JSON.stringify(rest);
-    };
-    return strip(a) === strip(b);
-  };
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .flatMap((f) => {
-      const path = join(dir, f);
-      const scenario = loadScenario(path);
-      const builtIn = skip.find((n) => n === scenario.name);
-      if (builtIn !== undefined && same(readFileSync(path, 'utf8'), readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios', `${builtIn}.json`), 'utf8'))) return [];
-      return [{ group: 'shared scenarios (../shared/pacing, 3 seeds x the scenario\'s days)', label: `${scenario.name} (shared)`, scenario }];
-    });
 }
 
 interface Row {
