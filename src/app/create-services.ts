@@ -5,6 +5,7 @@ import { AuditLogRepository } from '../adapters/db/repositories/audit-log-reposi
 import { ApiKeyRepository } from '../adapters/db/repositories/api-key-repository.ts';
 import { CampaignRepository } from '../adapters/db/repositories/campaign-repository.ts';
 import { DncRepository } from '../adapters/db/repositories/dnc-repository.ts';
+import { LeadQueryRepository } from '../adapters/db/repositories/lead-query-repository.ts';
 import { CampaignService } from '../domain/campaign/campaign-service.ts';
 import { DncService } from '../domain/dnc/dnc-service.ts';
 import type { CountryCode } from '../domain/leads/phone-number.ts';
@@ -39,5 +40,7 @@ export function createServices(options: CreateServicesOptions): Services {
     campaigns: new CampaignService({ store: campaignRepository, defaultRegion: options.defaultRegion }),
     dncRepository,
     dnc: new DncService({ store: dncRepository, defaultRegion: options.defaultRegion }),
+    leads: new LeadQueryRepository(options.db),
+    defaultRegion: options.defaultRegion,
   };
 }

@@ -12,6 +12,7 @@ import apiKeyRoutes from './routes/api-keys.ts';
 import campaignRoutes from './routes/campaigns.ts';
 import dncRoutes from './routes/dnc.ts';
 import auditLogRoutes from './routes/audit-log.ts';
+import leadRoutes from './routes/leads.ts';
 
 export interface BuildAppOptions {
   services: HttpServices;
@@ -92,6 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(campaignRoutes, { campaigns: services.campaigns });
       await v1.register(dncRoutes, { dnc: services.dnc, campaigns: services.campaigns, ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}) });
       await v1.register(auditLogRoutes, { auditLog: services.auditLog });
+      await v1.register(leadRoutes, { leads: services.leads, campaigns: services.campaigns, defaultRegion: services.defaultRegion });
       if (options.registerFeatures !== undefined) await options.registerFeatures(v1);
     },
     { prefix: '/v1' },

@@ -4,6 +4,8 @@ import type { ApiKeyRepository } from '../db/repositories/api-key-repository.ts'
 import type { AuditLogRepository } from '../db/repositories/audit-log-repository.ts';
 import type { CampaignRepository } from '../db/repositories/campaign-repository.ts';
 import type { DncRepository } from '../db/repositories/dnc-repository.ts';
+import type { LeadQueryRepository } from '../db/repositories/lead-query-repository.ts';
+import type { CountryCode } from '../../domain/leads/phone-number.ts';
 
 /**
  * What the HTTP app's core routes use: the domain services and the repositories they read. The
@@ -21,4 +23,7 @@ export interface HttpServices {
   campaigns: CampaignService;
   dncRepository: DncRepository;
   dnc: DncService;
+  leads: LeadQueryRepository;
+  /** Region a phone number written without `+` is read in (query filters, like the import). */
+  defaultRegion: CountryCode;
 }
