@@ -51,6 +51,27 @@ describe('DNC lists', () => {
     expect(await check(local)).toMatchObject({ blocked: true, lists: [{ id: list.id }] });
   });
 
+  it("lists a list's numbers in pages, E.164 order, for managers and compliance but not agents", async () => {
+    const list = await createList('campaign');
+    const numbers = [...new Set(Array.from({ length: 7 }, () => randomNumber()))];
+    expect((await t.call('POST', `/v1/dnc-lists/${list.id}/numbers`, { json: numbers })).statusCode).toBe(200);
+    const seen: string[] = [];
+    let next: string | null = null;
+    do {
+      const url: string = `/v1/dnc-lists/${list.id}/numbers?limit=3${next === null ? '' : `&after=${encodeURIComponent(next)}`}`;
+      const res = await t.call('GET', url, { key: t.keys.compliance });
+      expect(res.statusCode).toBe(200);
+      const page = json<{ items: { e164: string; addedAt: string }[]; next: string | null }>(res);
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((i) => i.e164));
+      next = page.next;
+    } while (next !== null);
+    expect(seen).toEqual([...numbers].sort());
+    expect((await t.call('GET', `/v1/dnc-lists/${list.id}/numbers`, { key: t.keys.agent })).statusCode).toBe(403);
+    expect((await t.call('GET', `/v1/dnc-lists/${list.id}/numbers?after=12`)).statusCode).toBe(400);
+    expect((await t.call('GET', '/v1/dnc-lists/00000000-0000-0000-0000-0000000000ff/numbers')).statusCode).toBe(404);
+  });
+
   it('adds a CSV with a phone column, row numbers in errors, streaming the body', async () => {
     const list = await createList('global');
     const [a, b] = [randomNumber(), randomNumber()];

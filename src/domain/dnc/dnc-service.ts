@@ -102,6 +102,17 @@ export class DncService {
     if (!(await this.#store.removeNumber(listId, e164, actorOf(principal), why))) throw new PacerError('NOT_FOUND', `${e164} is not on DNC list ${listId}`);
   }
 
+  /**
+   * One page of a list's numbers (E.164 order; `after` is the last number of the previous page).
+   * @throws PacerError `NOT_FOUND` for an unknown list.
+   */
+  async listNumbers(listId: string, page: { after?: string; limit: number }): Promise<{ items: { e164: string; addedAt: string }[]; next: string | null }> {
+    await this.getList(listId);
+    const found = await this.#store.listNumbers(listId, page);
+    const items = found.items.map((n) => ({ e164: n.e164, addedAt: n.addedAt.toISOString() }));
+    return { items, next: found.more ? (items.at(-1)?.e164 ?? null) : null };
+  }
+
   async check(phone: string, campaignId?: string): Promise<DncCheckResult> {
     const e164 = this.#normalize(phone, 'phone');
     const lists = await this.#store.listsBlocking(e164, campaignId);

@@ -20,4 +20,6 @@ export interface DncStore {
   /** Removes the entry and audits it with `reason`; false when the number is not on the list. */
   removeNumber(listId: string, e164: string, actor: AuditActor, reason: string): Promise<boolean>;
   listsBlocking(e164: string, campaignId?: string): Promise<{ id: string; name: string; scope: DncScope }[]>;
+  /** The list's numbers in E.164 order after `after`, at most `limit`, and whether more follow. */
+  listNumbers(listId: string, page: { after?: string; limit: number }): Promise<{ items: { e164: string; addedAt: Date }[]; more: boolean }>;
 }

@@ -144,6 +144,13 @@ export class DncRepository implements DncStore {
    * The live lists holding `e164` that apply: every global list (the internal one included), plus,
    * with `campaignId`, the campaign-scope lists attached to that campaign.
    */
+  async listNumbers(listId: string, page: { after?: string; limit: number }): Promise<{ items: { e164: string; addedAt: Date }[]; more: boolean }> {
+    let q = this.#db.selectFrom('dnc_entries').select(['e164', 'added_at']).where('dnc_list_id', '=', listId);
+    if (page.after !== undefined) q = q.where('e164', '>', page.after);
+    const rows = await q.orderBy('e164').limit(page.limit + 1).execute();
+    return { items: rows.slice(0, page.limit).map((r) => ({ e164: r.e164, addedAt: r.added_at })), more: rows.length > page.limit };
+  }
+
   async listsBlocking(e164: string, campaignId?: string): Promise<{ id: string; name: string; scope: DncScope }[]> {
     let q = this.#db
       .selectFrom('dnc_entries as e')

@@ -87,6 +87,16 @@ const dncRoutes: FastifyPluginAsyncTypebox<DncRoutesOptions> = async function dn
     return reply.status(204).send(null);
   });
 
+  app.get('/dnc-lists/:id/numbers', {
+    config: { roles: ['admin', 'manager', 'compliance'] },
+    schema: {
+      tags, summary: "A DNC list's numbers, E.164 order, in pages (`after` = the previous page's `next`)",
+      params: ListParams,
+      querystring: Type.Object({ after: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ e164: Type.String(), addedAt: Type.String({ format: 'date-time' }) })), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => dnc.listNumbers(request.params.id, { limit: request.query.limit ?? 100, ...(request.query.after === undefined ? {} : { after: request.query.after }) }));
+
   app.post('/dnc-lists/:id/numbers', {
     config: { roles: writers },
     bodyLimit,
