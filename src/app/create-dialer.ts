@@ -5,6 +5,8 @@ import { AgentRepository } from '../adapters/db/repositories/agent-repository.ts
 import { CampaignStatsRepository } from '../adapters/db/repositories/campaign-stats-repository.ts';
 import agentRoutes from '../adapters/http/routes/agents.ts';
 import campaignStatsRoutes from '../adapters/http/routes/campaign-stats.ts';
+import campaignDiagnosticsRoutes from '../adapters/http/routes/campaign-diagnostics.ts';
+import { CampaignDiagnosticsRepository } from '../adapters/db/repositories/campaign-diagnostics-repository.ts';
 import { SimTelephony } from '../adapters/telephony/sim/sim-telephony.ts';
 import { SystemScheduler } from '../adapters/time/system-scheduler.ts';
 import type { Campaign } from '../domain/campaign/campaign.ts';
@@ -132,6 +134,7 @@ export function createDialer(options: CreateDialerOptions): Dialer {
         live: (id) => runtime.stats(id),
         exists: async (id) => (await options.loadCampaign(id)) !== undefined,
       });
+      await v1.register(campaignDiagnosticsRoutes, { diagnostics: new CampaignDiagnosticsRepository(options.db), clock: scheduler, live: (id) => runtime.stats(id) });
     },
     close() {
       closing ??= (async () => {
