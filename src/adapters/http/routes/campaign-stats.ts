@@ -24,7 +24,7 @@ const StatsSchema = Type.Object({
   answeredNow: Type.Integer({ description: 'answered calls being classified or waiting for an agent' }),
   connectedNow: Type.Integer(),
   agents: Type.Record(Type.String(), Type.Integer(), { description: 'agents by state' }),
-  pacingRatio: Type.Union([Type.Number(), Type.Null()], { description: 'lines per available agent the pacing engine runs at' }),
+  pacingRatio: Type.Union([Type.Number(), Type.Null()], { description: "the dial level of the pacing engine's last decision: lines (calls in flight plus the ones it placed) per active agent (logged in and not paused: ready, reserved, on a call or in wrap-up), as Vicidial defines it" }),
   pacingReason: Type.Union([Type.String(), Type.Null()]),
   abandonRateToday: Counts,
   abandonRate30d: Counts,
