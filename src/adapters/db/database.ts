@@ -61,6 +61,10 @@ export interface CampaignsTable {
   max_attempts_per_lead: Generated<number>;
   /** bigint, bumped by every settings edit (migration 0009). */
   settings_version: Generated<string>;
+  /** Call recording (migration 0012). */
+  recording_enabled: Generated<boolean>;
+  recording_retention_days: Generated<number>;
+  recording_abandon_message: Generated<boolean>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   deleted_at: Timestamp | null;
@@ -213,6 +217,10 @@ export interface CallAttemptsTable {
   node_id: string | null;
   /** Why a recorded dial never reached the network (outcome `not_dialed`, migration 0009). */
   not_dialed_reason: string | null;
+  /** The recording, relative to PACER_RECORDINGS_DIR (migration 0012); kept after it expires. */
+  recording_path: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the retention sweep deleted the recording's file. */
+  recording_expired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: DefaultTimestamp;
 }
 

@@ -1,4 +1,4 @@
-import type { AmdSettings, CallingHours, CampaignPacingPolicy, DialMode, RetryRules } from './campaign.ts';
+import type { AmdSettings, RecordingSettings, CallingHours, CampaignPacingPolicy, DialMode, RetryRules } from './campaign.ts';
 
 /** The legal window (callee local time) no campaign may call outside of: TCPA 8 am - 9 pm. */
 export const LEGAL_CALLING_HOURS: CallingHours = { start: '08:00', end: '21:00' };
@@ -13,6 +13,10 @@ export const MAX_WRAP_UP_LIMIT_MS = 3_600_000;
 export const DEFAULT_MAX_ATTEMPTS_PER_LEAD = 5;
 export const MAX_ATTEMPTS_PER_LEAD = 100;
 export const DEFAULT_AMD: AmdSettings = { enabled: true, machineAction: 'hangup' };
+export const MIN_RECORDING_RETENTION_DAYS = 1;
+export const MAX_RECORDING_RETENTION_DAYS = 3650;
+/** Recording is off unless a campaign turns it on; once on, abandoned calls' messages are recorded too. */
+export const DEFAULT_RECORDING: Readonly<RecordingSettings> = Object.freeze({ enabled: false, retentionDays: 90, abandonMessage: true });
 
 /**
  * The one default retry table (per outcome class: delay before the next attempt, attempts with

@@ -32,6 +32,20 @@ export interface AmdSettings {
   voicemailMessage?: string;
 }
 
+/**
+ * Call recording (off by default). When enabled, the media server records the bridged conversation,
+ * and with `abandonMessage` also the identification message played to an abandoned call (the US TSR,
+ * 16 CFR 310.4(b)(4)(iii), wants a record of it kept). Files older than `retentionDays` are deleted
+ * by the retention sweep.
+ */
+export interface RecordingSettings {
+  enabled: boolean;
+  /** Days a recording is kept after the call (1-3650). */
+  retentionDays: number;
+  /** Also record the identification message of abandoned calls (when `enabled`). */
+  abandonMessage: boolean;
+}
+
 export interface RetryRule {
   delayMs: number;
   maxAttempts: number;
@@ -63,6 +77,7 @@ export interface CampaignSettings {
   /** Prompt file or URL played to an answered call no agent could take. */
   abandonMessage: string | null;
   amd: AmdSettings;
+  recording: RecordingSettings;
   retryRules: RetryRules;
   maxAttemptsPerLead: number;
   /** Campaign-scope (or extra global) DNC lists attached to the campaign. */
@@ -104,6 +119,7 @@ export interface CampaignInput {
   wrapUpLimitMs?: number;
   abandonMessage?: string | null;
   amd?: Partial<AmdSettings>;
+  recording?: Partial<RecordingSettings>;
   retryRules?: Partial<Record<RetryOutcome, Partial<RetryRule>>>;
   maxAttemptsPerLead?: number;
   dncListIds?: string[];

@@ -8,13 +8,16 @@ import {
   DEFAULT_AMD,
   DEFAULT_CALLING_HOURS,
   DEFAULT_MAX_ATTEMPTS_PER_LEAD,
+  DEFAULT_RECORDING,
   DEFAULT_RETRY_RULES,
   DEFAULT_RING_TIMEOUT_MS,
   DEFAULT_WRAP_UP_LIMIT_MS,
   LEGAL_CALLING_HOURS,
   MAX_ATTEMPTS_PER_LEAD,
+  MAX_RECORDING_RETENTION_DAYS,
   MAX_RING_TIMEOUT_MS,
   MAX_WRAP_UP_LIMIT_MS,
+  MIN_RECORDING_RETENTION_DAYS,
   MIN_RING_TIMEOUT_MS,
   defaultPacingPolicy,
 } from './campaign-defaults.ts';
@@ -41,7 +44,9 @@ function minutesOf(hhmm: string): number | undefined {
  * `maxAbandonRate` in [0, 0.03] unless `abandonRateOverride` is set, which only an admin may do;
  * `callerId` a valid number, stored as E.164; `defaultTimeZone` a valid IANA zone, required by
  * `unknownZonePolicy: campaign_zone`; `ringTimeoutMs` >= 15000; `amd.voicemailMessage` required when
- * `amd.machineAction` is `voicemail`; `pacingRatio` required by the `ratio` policy.
+ * `amd.machineAction` is `voicemail`; `pacingRatio` required by the `ratio` policy; `recording`
+ * off by default, `recording.retentionDays` an integer 1-3650 (default 90), `recording.abandonMessage`
+ * (default true) a boolean.
  *
  * @throws PacerError `VALIDATION_FAILED` with one issue per bad field; `FORBIDDEN` when a non-admin
  *   raises the abandon-rate ceiling.
@@ -132,6 +137,18 @@ export function resolveCampaignSettings(current: CampaignSettings | null, input:
     issue('amd.voicemailMessage', 'is required when amd.machineAction is voicemail');
   }
 
+  const baseRecording = current?.recording ?? DEFAULT_RECORDING;
+  const recording = {
+    enabled: input.recording?.enabled ?? baseRecording.enabled,
+    retentionDays: input.recording?.retentionDays ?? baseRecording.retentionDays,
+    abandonMessage: input.recording?.abandonMessage ?? baseRecording.abandonMessage,
+  };
+  if (typeof recording.enabled !== 'boolean') issue('recording.enabled', 'must be true or false');
+  if (!(Number.isInteger(recording.retentionDays) && recording.retentionDays >= MIN_RECORDING_RETENTION_DAYS && recording.retentionDays <= MAX_RECORDING_RETENTION_DAYS)) {
+    issue('recording.retentionDays', `must be an integer number of days between ${MIN_RECORDING_RETENTION_DAYS} and ${MAX_RECORDING_RETENTION_DAYS}`);
+  }
+  if (typeof recording.abandonMessage !== 'boolean') issue('recording.abandonMessage', 'must be true or false');
+
   const maxAttemptsPerLead = input.maxAttemptsPerLead ?? current?.maxAttemptsPerLead ?? DEFAULT_MAX_ATTEMPTS_PER_LEAD;
   if (!(Number.isInteger(maxAttemptsPerLead) && maxAttemptsPerLead >= 1 && maxAttemptsPerLead <= MAX_ATTEMPTS_PER_LEAD)) {
     issue('maxAttemptsPerLead', `must be an integer between 1 and ${MAX_ATTEMPTS_PER_LEAD}`);
@@ -172,6 +189,7 @@ export function resolveCampaignSettings(current: CampaignSettings | null, input:
     wrapUpLimitMs,
     abandonMessage,
     amd,
+    recording,
     retryRules,
     maxAttemptsPerLead,
     dncListIds,

@@ -33,6 +33,9 @@ function toRow(s: CampaignSettings): Omit<NewCampaignRow, 'status'> {
     amd: JSON.stringify(s.amd),
     retry_rules: JSON.stringify(s.retryRules),
     max_attempts_per_lead: s.maxAttemptsPerLead,
+    recording_enabled: s.recording.enabled,
+    recording_retention_days: s.recording.retentionDays,
+    recording_abandon_message: s.recording.abandonMessage,
   };
 }
 
@@ -57,6 +60,7 @@ function fromRow(row: CampaignRow, dncListIds: string[]): Campaign {
     wrapUpLimitMs: row.wrap_up_limit_ms,
     abandonMessage: row.abandon_message,
     amd,
+    recording: { enabled: row.recording_enabled, retentionDays: row.recording_retention_days, abandonMessage: row.recording_abandon_message },
     retryRules: { ...DEFAULT_RETRY_RULES, ...storedRules },
     maxAttemptsPerLead: row.max_attempts_per_lead,
     dncListIds,

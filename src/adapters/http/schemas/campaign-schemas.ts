@@ -48,6 +48,16 @@ const inputFields = {
       strict,
     ),
   ),
+  recording: Type.Optional(
+    Type.Object(
+      {
+        enabled: Type.Optional(Type.Boolean({ description: 'Record bridged calls (default false)' })),
+        retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Days a recording is kept (default 90)' })),
+        abandonMessage: Type.Optional(Type.Boolean({ description: 'Also record the identification message of abandoned calls (default true; the US TSR wants it kept)' })),
+      },
+      { ...strict, description: 'Call recording; off by default' },
+    ),
+  ),
   retryRules: Type.Optional(
     Type.Object(
       { noAnswer: Type.Optional(RetryRuleInput), busy: Type.Optional(RetryRuleInput), machine: Type.Optional(RetryRuleInput), failed: Type.Optional(RetryRuleInput) },
@@ -83,6 +93,7 @@ export const CampaignSchema = Type.Object({
   wrapUpLimitMs: Type.Integer(),
   abandonMessage: Type.Union([Type.String(), Type.Null()]),
   amd: Type.Object({ enabled: Type.Boolean(), machineAction: Type.Enum([...MACHINE_ACTIONS]), voicemailMessage: Type.Optional(Type.String()) }),
+  recording: Type.Object({ enabled: Type.Boolean(), retentionDays: Type.Integer(), abandonMessage: Type.Boolean() }),
   retryRules: Type.Object({ noAnswer: RetryRule, busy: RetryRule, machine: RetryRule, failed: RetryRule }),
   maxAttemptsPerLead: Type.Integer(),
   dncListIds: Type.Array(Type.String()),
