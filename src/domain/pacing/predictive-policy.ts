@@ -52,6 +52,9 @@ const REBUILD_EVERY_MS = 300_000;
 const RELEASE_REBUILD_EVERY_MS = 1_800_000;
 /** The full model runs at most this often; decisions in between only add progressive calls. */
 const EVALUATE_EVERY_MS = 1000;
+/** Small teams: accepted probability of a planning period taking the window over the cap (exact Poisson risk). */
+const SMALL_TEAM_RISK = 0.05;
+const SMALL_TEAM_HIDDEN_Z = 0.5;
 /** Most new calls in one decision: enough for twice the logged-in agents' worth of live answers. */
 const MAX_LIVE_ANSWERS_PER_AGENT = 2;
 
@@ -104,6 +107,8 @@ class PredictivePacingPolicy implements PredictivePolicy {
   #releaseBuiltTalks = 0;
   #firstDialMs = Number.POSITIVE_INFINITY;
   #hiddenHumanShare = 0;
+  /** The same with half a standard error (the small-team rule's Poisson law carries the randomness). */
+  #smallTeamHiddenShare = 0;
   #meanHandleSec = 0;
   readonly #calibration = new ModelCalibration({ memory: 300, priorFactor: 1.5, priorAbandons: 5 });
   #evaluatedAtMs = Number.NEGATIVE_INFINITY;
@@ -250,6 +255,8 @@ class PredictivePacingPolicy implements PredictivePolicy {
       leaving: this.#leaving(snapshot),
       amdDropShare: this.#hiddenHumanShare,
       surplusShare,
+      smallTeamRisk: SMALL_TEAM_RISK,
+      smallTeamHiddenShare: this.#config.abandonWindow === '24h' ? 0 : this.#smallTeamHiddenShare,
     });
     const liveNow = this.#projection.project(snapshot);
     const factor = this.#calibration.factor;
@@ -352,6 +359,7 @@ class PredictivePacingPolicy implements PredictivePolicy {
       this.#releaseBuiltTalks = this.#release.talkObserved;
     }
     this.#hiddenHumanShare = this.#hidden.share();
+    this.#smallTeamHiddenShare = this.#hidden.share(SMALL_TEAM_HIDDEN_Z);
     this.#meanHandleSec = this.#release.meanHandleSec();
     this.#builtAtMs = nowMs;
     this.#builtVersion = version;

@@ -1,4 +1,10 @@
 import type { AbandonBudgetSnapshot } from '../pacing-policy.ts';
+import { smallTeamRate } from './small-team-allowance.ts';
+
+/** Below this many abandons allowed per planning period at the cap, the small-team rule plans (`small-team-allowance.ts`). */
+export const SMALL_TEAM_ABANDONS = 5;
+/** ...and whose estimated AMD drops are at least this share of live answers. */
+export const SMALL_TEAM_MIN_HIDDEN = 0.002;
 
 /**
  * Turns the abandon budget that remains in the legal window into the abandon rate the planner
@@ -54,6 +60,17 @@ export interface AbandonAllowanceOptions {
    * when the model is least sure (plan at most `safety x r`), rising back to 1 after it.
    */
   surplusShare?: number;
+  /**
+   * Small teams (fewer than {@link SMALL_TEAM_ABANDONS} abandons allowed per planning period at
+   * the cap): plan at the largest rate whose exact (Poisson) risk of breaking the cap over the
+   * period is at most this, instead of the normal margin. Default: off.
+   */
+  smallTeamRisk?: number;
+  /**
+   * The hidden AMD-drop share the small-team rule uses (default `hiddenHumanShare`): a less
+   * inflated estimate, the rule's Poisson law carrying their randomness.
+   */
+  smallTeamHiddenShare?: number;
 }
 
 export function abandonAllowance(budget: AbandonBudgetSnapshot, options: AbandonAllowanceOptions): AbandonAllowance {
@@ -70,6 +87,26 @@ export function abandonAllowance(budget: AbandonBudgetSnapshot, options: Abandon
   const safety = options.safety ?? 0.95;
   const ramp = Math.min(1, Math.max(0, (remaining - 1) / margin));
   const surplus = (Math.min(1, Math.max(0, options.surplusShare ?? 1)) * Math.max(0, remaining - 2 * margin)) / planning;
-  const targetRate = Math.min(2 * effectiveMaxRate, safety * effectiveMaxRate * ramp + surplus);
+  let targetRate = Math.min(2 * effectiveMaxRate, safety * effectiveMaxRate * ramp + surplus);
+  const smallHidden = Math.min(0.5, Math.max(0, options.smallTeamHiddenShare ?? hidden));
+  // The rule is for teams whose margin is mostly the randomness of AMD drops (3 sigma over the
+  // whole window); without them the normal margin is a few abandons and paces more smoothly.
+  if (options.smallTeamRisk !== undefined && budget.maxAbandonRate * planning < SMALL_TEAM_ABANDONS && smallHidden >= SMALL_TEAM_MIN_HIDDEN) {
+    const smallPhi = smallHidden / (1 - smallHidden);
+    const smallMaxRate = Math.max(0, budget.maxAbandonRate - smallPhi * (1 - budget.maxAbandonRate));
+    const exact = smallTeamRate({
+      maxRate: budget.maxAbandonRate,
+      liveAnswers: budget.liveAnswers,
+      abandoned: budget.abandoned,
+      hiddenRatio: smallPhi,
+      planningAnswers: planning,
+      leavingCost: Math.max(0, budget.maxAbandonRate * leaving.liveAnswers - leaving.abandoned),
+      risk: options.smallTeamRisk,
+    });
+    // Right after a start or a resume only the steady rate; the rest of what the risk allows comes back with the surplus share.
+    const steady = safety * smallMaxRate;
+    const share = Math.min(1, Math.max(0, options.surplusShare ?? 1));
+    targetRate = Math.min(2 * smallMaxRate, exact <= steady ? exact : steady + share * (exact - steady));
+  }
   return { effectiveMaxRate, remaining, margin, targetRate, spent: targetRate <= 0 };
 }

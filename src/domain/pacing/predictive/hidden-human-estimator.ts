@@ -98,8 +98,8 @@ export class HiddenHumanEstimator {
     if (this.#nextWeight > RESCALE_ABOVE) this.#rescale();
   }
 
-  /** Estimated hidden people (in the decayed counts' units): an upper bound raised by z standard errors. */
-  hiddenCount(): number {
+  /** Estimated hidden people (in the decayed counts' units): the bound raised by `z` standard errors (default: the option's). */
+  hiddenCount(z = this.#z): number {
     const unit = this.#nextWeight;
     const humanTotal = this.#humanTotal / unit;
     if (!(humanTotal > 0) || !(this.#machineTotal > 0)) return 0;
@@ -126,19 +126,19 @@ export class HiddenHumanEstimator {
         machinesIn += m;
         humanShare += f;
       }
-      if (!(humanShare >= this.#regionShare)) return this.#fallback(unit);
+      if (!(humanShare >= this.#regionShare)) return this.#fallback(unit, z);
       const next = machinesIn / humanShare;
       if (Math.abs(next - x) <= 1e-9 * Math.max(1, x)) break;
       x = next;
     }
-    return (machinesIn + this.#z * Math.sqrt(machinesIn)) / humanShare;
+    return (machinesIn + z * Math.sqrt(machinesIn)) / humanShare;
   }
 
   /**
    * When no region of `regionShare` is consistent (machines answer wherever people do), the
    * bins with the fewest machine results per person covering `regionShare` bound it.
    */
-  #fallback(unit: number): number {
+  #fallback(unit: number, z: number): number {
     const order: Array<{ ratio: number; bin: number }> = [];
     for (let i = 0; i < BINS; i++) {
       const h = this.#humans[i] ?? 0;
@@ -152,12 +152,12 @@ export class HiddenHumanEstimator {
       humanShare += (this.#humans[bin] ?? 0) / this.#humanTotal;
       if (humanShare >= this.#regionShare) break;
     }
-    return humanShare > 0 ? (machinesIn + this.#z * Math.sqrt(machinesIn)) / humanShare : 0;
+    return humanShare > 0 ? (machinesIn + z * Math.sqrt(machinesIn)) / humanShare : 0;
   }
 
-  /** Estimated share of live people hung up by AMD: hidden / (passed + hidden). 0 without evidence. */
-  share(): number {
-    const hidden = this.hiddenCount();
+  /** Estimated share of live people hung up by AMD: hidden / (passed + hidden), with `z` standard errors. 0 without evidence. */
+  share(z = this.#z): number {
+    const hidden = this.hiddenCount(z);
     const humans = this.#humanTotal / this.#nextWeight;
     return hidden > 0 ? hidden / (humans + hidden) : 0;
   }
