@@ -310,6 +310,37 @@ export function describeTelephonyContract(name: string, harness: TelephonyContra
       expectValidCompleteSequence(rec.events);
     });
 
+    it('records an answered call: ok with its path (the same path when asked again); refuses unknown, unanswered and ended calls and unsafe paths', async () => {
+      const t = session.telephony;
+      const pathOf = (callId: string): string => `contract-campaign/2026-07-01/${callId}.wav`;
+      await expect(t.startRecording('no-such-call', { path: pathOf('no-such-call') })).resolves.toEqual({ ok: false, reason: 'call_gone' });
+
+      const ringing = await place({ kind: 'no-answer' });
+      await ringing.rec.waitFor('ringing');
+      await expect(t.startRecording(ringing.req.callId, { path: pathOf(ringing.req.callId) })).resolves.toEqual({ ok: false, reason: 'not_answered' });
+      await t.cancel(ringing.req.callId);
+      await ringing.rec.terminal();
+
+      await t.agentLogin(session.agent('agent-rec'));
+      const { rec, req } = await place({ kind: 'answer', afterMs: 1000 }, false);
+      await rec.waitFor('ringing');
+      await session.advance(1000);
+      await rec.waitFor('answered');
+      const bridging = t.bridge(req.callId, 'agent-rec');
+      await session.advance(1000);
+      await expect(bridging).resolves.toEqual({ ok: true });
+      for (const bad of ['../../etc/passwd.wav', '/tmp/abs.wav', 'a b/c.wav', 'c/2026-07-01/x.mp3']) {
+        await expect(t.startRecording(req.callId, { path: bad })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      }
+      await expect(t.startRecording(req.callId, { path: pathOf(req.callId) })).resolves.toEqual({ ok: true, path: pathOf(req.callId) });
+      await expect(t.startRecording(req.callId, { path: pathOf('another') })).resolves.toEqual({ ok: true, path: pathOf(req.callId) });
+      await t.hangup(req.callId);
+      await rec.terminal();
+      await expect(t.startRecording(req.callId, { path: pathOf(req.callId) })).resolves.toEqual({ ok: false, reason: 'call_gone' });
+      expectValidCompleteSequence(rec.events);
+      await t.agentLogout('agent-rec');
+    });
+
     it('is ready and reports capacity', () => {
       expect(session.telephony.ready()).toBe(true);
       const capacity = session.telephony.capacity();

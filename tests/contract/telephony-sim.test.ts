@@ -58,6 +58,7 @@ const harness: TelephonyContractHarness = {
         return done;
       },
       hangup: (id) => settle(sim.hangup(id)),
+      startRecording: (id, options) => settle(sim.startRecording(id, options)),
       agentLogin: (a, onLost) => sim.agentLogin(a, onLost),
       agentLogout: (id) => sim.agentLogout(id),
       capacity: () => sim.capacity(),

@@ -78,6 +78,13 @@ export interface AgentLegLost {
 
 export type BridgeResult = { ok: true } | { ok: false; reason: 'call_gone' | 'agent_unavailable' | 'not_answered' };
 
+/**
+ * A recording that was started: `path` is the reference the caller gave (relative to the recordings
+ * directory), kept on the call record. `call_gone`: no such call in progress; `not_answered`: nothing
+ * to record yet.
+ */
+export type RecordingResult = { ok: true; path: string } | { ok: false; reason: 'call_gone' | 'not_answered' };
+
 export interface TelephonyPort {
   /** Starts a call; events arrive through `onEvent` until exactly one terminal event. */
   originate(request: OriginateRequest, onEvent: (event: CallEvent) => void): Promise<OriginateResult>;
@@ -88,6 +95,20 @@ export interface TelephonyPort {
   /** Plays a prompt to the callee (identification message, voicemail drop); resolves when it ends. */
   playPrompt(callId: string, prompt: { file: string }): Promise<void>;
   hangup(callId: string): Promise<void>;
+  /**
+   * Starts recording an answered call to `path` (relative to the recordings directory, e.g.
+   * `<campaignId>/<yyyy-mm-dd>/<callId>.wav`): 8 kHz WAV of both directions of the callee's leg
+   * (callee and agent, or callee and prompt). The recording stops by itself at hang-up. Starting a
+   * call's recording again answers ok with the path already in use. Rejects with a PacerError
+   * (`TELEPHONY_UNAVAILABLE`) when the media server refuses.
+   *
+   * @example
+   * ```ts
+   * const rec = await telephony.startRecording(callId, { path: `${campaignId}/2026-07-01/${callId}.wav` });
+   * if (rec.ok) session.recordingStarted(rec.path);
+   * ```
+   */
+  startRecording(callId: string, options: { path: string }): Promise<RecordingResult>;
   /**
    * Logs an agent in: sets up its leg (a nailed-up SIP leg with the drachtio adapter). If that leg
    * later goes away by itself, the adapter logs the agent out and calls `onLost` once: the agent

@@ -31,6 +31,7 @@ describe("an agent's telephony leg that goes away", () => {
       cancel: (id) => sim.cancel(id),
       bridge: (id, agentId) => sim.bridge(id, agentId),
       playPrompt: (id, prompt) => sim.playPrompt(id, prompt),
+      startRecording: (id, options) => sim.startRecording(id, options),
       hangup: (id) => sim.hangup(id),
       agentLogin: (agent, onLost) => {
         logins.push(agent.agentId);

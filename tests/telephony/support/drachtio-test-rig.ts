@@ -32,7 +32,7 @@ export async function waitUntil(predicate: () => boolean, what: string): Promise
  * local TCP port and scripted media servers, all on one manual clock.
  */
 export async function startDrachtioRig(
-  overrides: { mediaServers?: Partial<MediaServerOptions>[]; amd?: Partial<DrachtioAdapterOptions['amd']>; trunkUri?: string; closeTimeoutMs?: number } = {},
+  overrides: { mediaServers?: Partial<MediaServerOptions>[]; amd?: Partial<DrachtioAdapterOptions['amd']>; trunkUri?: string; closeTimeoutMs?: number; recordingsDir?: string } = {},
 ): Promise<DrachtioRig> {
   const clock = new ManualClock(1_700_000_000_000);
   const timers = new ManualTimers(clock);
@@ -48,6 +48,7 @@ export async function startDrachtioRig(
     amd: { engine: 'mod_amd', timeoutMs: 6000, ...overrides.amd },
     beep: { engine: 'mod_avmd' },
     ...(overrides.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: overrides.closeTimeoutMs }),
+    ...(overrides.recordingsDir === undefined ? {} : { recordingsDir: overrides.recordingsDir }),
   };
   const media = serverOptions.map((o) => new ScriptedMediaServer(o.id, timers));
   const logger = recordingLogger();

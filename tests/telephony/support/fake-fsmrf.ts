@@ -39,6 +39,8 @@ export class FakeEndpoint extends EventEmitter implements Mrf.Endpoint {
   readonly calls: { method: string; args: readonly unknown[] }[] = [];
   readonly executeScripts = new Map<string, ExecuteScript>();
   readonly subscribed = new Set<string>();
+  /** What an API command answers (default `+OK`), e.g. `global_getvar` -> a directory. */
+  readonly apiReplies = new Map<string, string>([['global_getvar', '/var/lib/freeswitch/recordings']]);
   bridgeError: Error | undefined;
   playError: Error | undefined;
   /**
@@ -78,6 +80,8 @@ export class FakeEndpoint extends EventEmitter implements Mrf.Endpoint {
   async api(command: string, args?: string | string[]): Promise<{ body?: string } | undefined> {
     this.calls.push({ method: 'api', args: args === undefined ? [command] : [command, args] });
     if (command === 'uuid_kill' && this.hangup !== 'never') this.#killed?.();
+    const scripted = this.apiReplies.get(command);
+    if (scripted !== undefined) return { body: scripted };
     return { body: '+OK' };
   }
 

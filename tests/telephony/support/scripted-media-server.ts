@@ -112,6 +112,8 @@ export class ScriptedEndpoint implements MediaEndpoint {
   readonly remoteSdps: string[] = [];
   readonly variables: Record<string, string> = {};
   readonly played: string[] = [];
+  /** Paths `startRecording` was given. */
+  readonly recordings: string[] = [];
   bridgedWith: string | undefined;
   amdStarted = false;
   beepDetectionStarted = false;
@@ -171,6 +173,11 @@ export class ScriptedEndpoint implements MediaEndpoint {
     if (file.includes('missing')) throw new Error('File Not Found');
     this.played.push(file);
     return { playedMs: file.includes('silent') ? 0 : 2000 };
+  }
+
+  async startRecording(path: string): Promise<void> {
+    this.#alive();
+    this.recordings.push(path);
   }
 
   async destroy(): Promise<void> {

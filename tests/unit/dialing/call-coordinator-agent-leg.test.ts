@@ -13,6 +13,7 @@ function controllableTelephony(): { telephony: TelephonyPort; bridges: { callId:
     cancel: () => Promise.resolve(),
     bridge: (callId, agentId) => new Promise<BridgeResult>((answer) => bridges.push({ callId, agentId, answer })),
     playPrompt: () => Promise.resolve(),
+    startRecording: (_id, options) => Promise.resolve({ ok: true, path: options.path }),
     hangup: (callId) => {
       hangups.push(callId);
       return Promise.resolve();

@@ -12,6 +12,7 @@ function telephonyWithManualBridges(): { telephony: TelephonyPort; bridges: ((r:
     cancel: () => Promise.resolve(),
     bridge: () => new Promise<BridgeResult>((answer) => bridges.push(answer)),
     playPrompt: () => Promise.resolve(),
+    startRecording: (_id, options) => Promise.resolve({ ok: true, path: options.path }),
     hangup: () => Promise.resolve(),
     agentLogin: () => Promise.resolve(),
     agentLogout: () => Promise.resolve(),

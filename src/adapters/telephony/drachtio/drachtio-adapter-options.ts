@@ -76,6 +76,11 @@ export interface DrachtioAdapterOptions {
   mediaReconnect?: { initialDelayMs?: number; maxDelayMs?: number };
   /** Upper bound of `close()` waiting for BYEs and hangups (default 10 s). */
   closeTimeoutMs?: number;
+  /**
+   * Where FreeSWITCH writes recordings, as FreeSWITCH sees it (absolute; the volume Pacer reads as
+   * PACER_RECORDINGS_DIR). Unset: FreeSWITCH's own `recordings_dir`.
+   */
+  recordingsDir?: string;
 }
 
 const SIP_URI = /^sips?:[^\s]+$/;
@@ -122,6 +127,7 @@ export function validateDrachtioAdapterOptions(options: DrachtioAdapterOptions):
   if (!['mod_amd', 'none'].includes(options.amd.engine)) bad('telephony.amd.engine', "must be 'mod_amd' or 'none'");
   positiveInt('telephony.amd.timeoutMs', options.amd.timeoutMs, 60_000);
   if (options.closeTimeoutMs !== undefined) positiveInt('telephony.closeTimeoutMs', options.closeTimeoutMs, 600_000);
+  if (options.recordingsDir !== undefined && !/^\/[^\s]*$/.test(options.recordingsDir)) bad('telephony.recordingsDir', 'must be an absolute path without spaces');
   if (!['mod_avmd', 'none'].includes(options.beep.engine)) bad('telephony.beep.engine', "must be 'mod_avmd' or 'none'");
   if (issues.length > 0) {
     throw new PacerError('CONFIG_INVALID', `invalid telephony configuration: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, { issues });

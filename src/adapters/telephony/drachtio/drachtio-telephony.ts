@@ -5,10 +5,12 @@ import type {
   CallEvent,
   OriginateRequest,
   OriginateResult,
+  RecordingResult,
   TelephonyCapacity,
   TelephonyPort,
 } from '../../../domain/ports/telephony-port.ts';
 import { PacerError, type FieldIssue } from '../../../domain/pacer-error.ts';
+import { isSafeRecordingPath } from '../../../domain/call/recording-path.ts';
 import { AgentRegistry } from './agent-registry.ts';
 import { validateDrachtioAdapterOptions, type DrachtioAdapterOptions } from './drachtio-adapter-options.ts';
 import { FsmrfMediaServer } from './fsmrf-media-server.ts';
@@ -41,6 +43,8 @@ export class DrachtioTelephony implements TelephonyPort {
   readonly #pool: MediaServerPool;
   readonly #agents: AgentRegistry;
   readonly #calls = new Map<string, OutboundCall>();
+  /** Recording paths of the calls in progress. */
+  readonly #recordings = new Map<string, string>();
   #signalingUp = false;
   #started = false;
   #closed = false;
@@ -110,7 +114,10 @@ export class DrachtioTelephony implements TelephonyPort {
       timers: this.#timers,
       options: this.#options,
       onFinished: (finished) => {
-        if (this.#calls.get(finished.id) === finished) this.#calls.delete(finished.id);
+        if (this.#calls.get(finished.id) === finished) {
+          this.#calls.delete(finished.id);
+          this.#recordings.delete(finished.id);
+        }
         this.#pool.release(finished.media);
         this.#agents.callEnded(finished.id);
       },
@@ -160,6 +167,28 @@ export class DrachtioTelephony implements TelephonyPort {
     const call = this.#calls.get(callId);
     if (!call) throw new PacerError('NOT_FOUND', `call ${callId} is not in progress`);
     await call.play(prompt.file);
+  }
+
+  /** `uuid_record` on the callee's endpoint, under `recordingsDir` (FreeSWITCH's own when unset). */
+  async startRecording(callId: string, options: { path: string }): Promise<RecordingResult> {
+    if (!isSafeRecordingPath(options.path)) throw new PacerError('VALIDATION_FAILED', `not a relative recording path: '${options.path}'`, { issues: [{ field: 'path', reason: 'must be <campaignId>/<yyyy-mm-dd>/<callId>.wav-like: relative, no ..' }] });
+    const call = this.#calls.get(callId);
+    const endpoint = call?.endpoint;
+    if (!call || call.ended || !endpoint) return { ok: false, reason: 'call_gone' };
+    if (!call.answered) return { ok: false, reason: 'not_answered' };
+    const already = this.#recordings.get(callId);
+    if (already !== undefined) return { ok: true, path: already };
+    this.#recordings.set(callId, options.path);
+    const dir = this.#options.recordingsDir;
+    try {
+      await endpoint.startRecording(dir === undefined ? options.path : `${dir.replace(/\/+$/, '')}/${options.path}`);
+    } catch (err) {
+      this.#recordings.delete(callId);
+      if (call.ended) return { ok: false, reason: 'call_gone' };
+      throw new PacerError('TELEPHONY_UNAVAILABLE', `recording call ${callId} failed`, { cause: err });
+    }
+    if (call.ended) return { ok: false, reason: 'call_gone' };
+    return { ok: true, path: options.path };
   }
 
   async agentLogin(agent: AgentEndpoint, onLost?: (lost: AgentLegLost) => void): Promise<void> {

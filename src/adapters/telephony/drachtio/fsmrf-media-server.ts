@@ -297,6 +297,29 @@ class FsmrfEndpoint implements MediaEndpoint {
   }
 
   /**
+   * `uuid_setvar_multi` (stereo, 8 kHz, no minimum length: FreeSWITCH deletes recordings shorter
+   * than `RECORD_MIN_SEC`, and an identification message can be short), then `uuid_record start`.
+   * Both are API commands, safe on a bridged channel (an application would wait for the bridge).
+   * A relative path is resolved against FreeSWITCH's `recordings_dir` (`global_getvar`), not left
+   * to FreeSWITCH, which would put it under `sound_prefix` (vars.xml).
+   */
+  async startRecording(path: string): Promise<void> {
+    const endpoint = this.#endpoint;
+    const reply = async (command: string, args: string): Promise<string> => ((await endpoint.api(command, args))?.body ?? '').trim();
+    let file = path;
+    if (!path.startsWith('/')) {
+      const dir = await reply('global_getvar', 'recordings_dir');
+      if (dir === '' || dir.startsWith('-ERR') || !dir.startsWith('/')) throw new PacerError('TELEPHONY_UNAVAILABLE', `FreeSWITCH reports no recordings_dir (${dir}): set telephony.recordingsDir`);
+      file = `${dir.replace(/\/+$/, '')}/${path}`;
+    }
+    const set = await reply('uuid_setvar_multi', `${endpoint.uuid} RECORD_STEREO=true;record_sample_rate=8000;RECORD_MIN_SEC=0`);
+    if (!set.startsWith('+OK')) throw new PacerError('TELEPHONY_UNAVAILABLE', `uuid_setvar_multi on ${endpoint.uuid} was refused: ${set}`);
+    const started = await reply('uuid_record', `${endpoint.uuid} start ${file}`);
+    if (!started.startsWith('+OK')) throw new PacerError('TELEPHONY_UNAVAILABLE', `uuid_record ${file} on ${endpoint.uuid} was refused: ${started}`);
+    this.#log.info({ file }, 'recording started');
+  }
+
+  /**
    * Hangs the channel up with `uuid_kill` through the API and waits (bounded) for FreeSWITCH's BYE.
    * fsmrf's own `destroy()` only queues the `hangup` application, which a bridged channel blocked
    * in its media read never runs; it is still called first, for its state and its BYE listener.

@@ -68,6 +68,13 @@ export interface MediaEndpoint {
    * (`playback_ms`; 0 when nothing could be played). Rejects when the file does not exist.
    */
   play(file: string): Promise<{ playedMs: number }>;
+  /**
+   * Starts recording the channel (`uuid_record <uuid> start <path>`): stereo 8 kHz WAV, the far
+   * end's audio on the left channel and what it hears on the right; FreeSWITCH closes the file
+   * when the channel hangs up. A relative `path` is put under FreeSWITCH's own `recordings_dir`.
+   * Rejects when FreeSWITCH refuses.
+   */
+  startRecording(path: string): Promise<void>;
   /** Hangs the channel up; idempotent. */
   destroy(): Promise<void>;
   /** Called once if the channel ends by itself (FreeSWITCH hangup, ESL loss). */

@@ -1,4 +1,8 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Prng } from '../../../sim/prng.ts';
+import { isSafeRecordingPath } from '../../../domain/call/recording-path.ts';
+import { PacerError } from '../../../domain/pacer-error.ts';
 import type { Scheduler } from '../../../domain/ports/scheduler.ts';
 import type {
   AgentEndpoint,
@@ -7,9 +11,11 @@ import type {
   CallEvent,
   OriginateRequest,
   OriginateResult,
+  RecordingResult,
   TelephonyCapacity,
   TelephonyPort,
 } from '../../../domain/ports/telephony-port.ts';
+import { silentWav } from './silent-wav.ts';
 import { CalleeModel, DEFAULT_CALLEE_MODEL, type CalleeModelParams, type CalleeScript } from './callee-model.ts';
 
 export interface SimTelephonyOptions {
@@ -26,7 +32,15 @@ export interface SimTelephonyOptions {
   promptMs?: number;
   /** Forces a callee's behaviour (tests, demos); undefined draws from the model. */
   script?: (request: OriginateRequest) => CalleeScript | undefined;
+  /**
+   * Where `startRecording` writes its stand-in file (a 0.5 s silent 8 kHz WAV, so the demo's
+   * download route has something to serve). Unset: nothing is written, only the path is reported.
+   */
+  recordingsDir?: string;
 }
+
+/** Length of the silent WAV the simulated adapter writes per recording. */
+const SIM_RECORDING_MS = 500;
 
 /** mod_amd's causes for its decisions, as the real adapter reports them. */
 const defaultAmdCause = { human: 'HUMAN', machine: 'LONGGREETING', unknown: 'TOOLONG' } as const;
@@ -38,6 +52,7 @@ interface SimCall {
   answered: boolean;
   ended: boolean;
   bridgedTo: string | undefined;
+  recordingPath: string | undefined;
   timers: (() => void)[];
 }
 
@@ -54,7 +69,7 @@ interface SimCall {
  * ```
  */
 export class SimTelephony implements TelephonyPort {
-  readonly #o: Required<Omit<SimTelephonyOptions, 'script' | 'callee'>> & Pick<SimTelephonyOptions, 'script'>;
+  readonly #o: Required<Omit<SimTelephonyOptions, 'script' | 'callee' | 'recordingsDir'>> & Pick<SimTelephonyOptions, 'script' | 'recordingsDir'>;
   readonly #model: CalleeModel;
   readonly #rng: Prng;
   readonly #calls = new Map<string, SimCall>();
@@ -72,6 +87,7 @@ export class SimTelephony implements TelephonyPort {
       bridgeDelayMs: options.bridgeDelayMs ?? 40,
       promptMs: options.promptMs ?? 4_000,
       script: options.script,
+      recordingsDir: options.recordingsDir,
     };
     this.#model = new CalleeModel(options.callee ?? DEFAULT_CALLEE_MODEL);
     this.#rng = new Prng(options.seed);
@@ -115,7 +131,7 @@ export class SimTelephony implements TelephonyPort {
     if (cap.freeSessions < 1 || cap.cpsTokens < 1) return { ok: false, reason: 'no_capacity' };
     this.#recentStartsMs.push(this.#now());
     const script = this.#o.script?.(request) ?? this.#model.draw(this.#rng);
-    const call: SimCall = { request, script, emit: onEvent, answered: false, ended: false, bridgedTo: undefined, timers: [] };
+    const call: SimCall = { request, script, emit: onEvent, answered: false, ended: false, bridgedTo: undefined, recordingPath: undefined, timers: [] };
     this.#calls.set(request.callId, call);
     const id = request.callId;
     this.#later(call, 0, () => call.emit({ type: 'trying', callId: id, atMs: this.#now() }));
@@ -207,6 +223,31 @@ export class SimTelephony implements TelephonyPort {
         resolve();
       });
     });
+  }
+
+  /**
+   * Records nothing: reports the path (and, with `recordingsDir`, writes a short silent WAV there).
+   * The port's rules hold: an answered live call only, the same path when asked again.
+   */
+  async startRecording(callId: string, options: { path: string }): Promise<RecordingResult> {
+    if (!isSafeRecordingPath(options.path)) throw new PacerError('VALIDATION_FAILED', `not a relative recording path: '${options.path}'`, { issues: [{ field: 'path', reason: 'must be <campaignId>/<yyyy-mm-dd>/<callId>.wav-like: relative, no ..' }] });
+    const call = this.#calls.get(callId);
+    if (call === undefined || call.ended) return { ok: false, reason: 'call_gone' };
+    if (!call.answered) return { ok: false, reason: 'not_answered' };
+    if (call.recordingPath !== undefined) return { ok: true, path: call.recordingPath };
+    call.recordingPath = options.path;
+    const dir = this.#o.recordingsDir;
+    if (dir !== undefined) {
+      const file = join(dir, options.path);
+      try {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, silentWav(SIM_RECORDING_MS));
+      } catch (err) {
+        call.recordingPath = undefined;
+        throw new PacerError('TELEPHONY_UNAVAILABLE', `the simulated recording ${options.path} could not be written`, { cause: err });
+      }
+    }
+    return { ok: true, path: options.path };
   }
 
   async hangup(callId: string): Promise<void> {

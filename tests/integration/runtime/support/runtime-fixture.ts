@@ -116,6 +116,7 @@ export function observingTelephony(
     cancel: (id) => inner.cancel(id),
     bridge: (id, agentId) => inner.bridge(id, agentId),
     playPrompt: (id, prompt) => inner.playPrompt(id, prompt),
+    startRecording: (id, options) => inner.startRecording(id, options),
     hangup: (id) => inner.hangup(id),
     agentLogin: (agent, onLost) => inner.agentLogin(agent, onLost),
     agentLogout: (agentId) => inner.agentLogout(agentId),
