@@ -6,6 +6,8 @@ import type { Logger } from '../domain/ports/logger.ts';
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { CallEvent, TelephonyPort } from '../domain/ports/telephony-port.ts';
+import type { RecordingSettings } from '../domain/campaign/campaign.ts';
+import { recordingWanted, startCallRecording } from './call-recording.ts';
 
 /**
  * The identification message a campaign without its own `abandonMessage` plays: the generic prompt
@@ -40,6 +42,8 @@ export interface CallCoordinatorOptions {
   wrapUpLimitMs: number;
   metrics?: RuntimeMetrics;
   campaignId?: string;
+  /** The campaign's recording setting (read at each call's bridge or abandon); unset: no recording. */
+  recording?: RecordingSettings;
 }
 
 interface LiveCall {
@@ -164,7 +168,10 @@ export class CallCoordinator {
     if (event.type === 'answered' || event.type === 'bridged') {
       const update = this.#o.listener.onCallUpdated;
       if (update !== undefined) this.#run('record_update', call.log, () => update.call(this.#o.listener, callId, call.session.record));
-      if (event.type === 'bridged') this.#o.listener.onBridged?.(event.agentId, callId);
+      if (event.type === 'bridged') {
+        this.#o.listener.onBridged?.(event.agentId, callId);
+        if (recordingWanted(this.#o.recording, 'bridged')) this.#run('recording', call.log, () => this.#recording(callId, call));
+      }
     }
     this.#perform(callId, effects);
   }
@@ -231,6 +238,7 @@ export class CallCoordinator {
           this.#dropFromWaiting(callId);
           this.#run('abandon_message', call.log, async () => {
             try {
+              if (recordingWanted(this.#o.recording, 'abandon_message')) await this.#recording(callId, call);
               await telephony.playPrompt(callId, { file: this.#o.abandonMessage ?? DEFAULT_ABANDON_MESSAGE });
             } catch (err) {
               call.session.abandonMessageFailed();
@@ -265,6 +273,12 @@ export class CallCoordinator {
           break;
       }
     }
+  }
+
+  /** Starts the call's recording (`call-recording.ts`); the record with its path goes to the write-behind. */
+  async #recording(callId: string, call: LiveCall): Promise<void> {
+    if (!(await startCallRecording(this.#o.telephony, { callId, session: call.session, log: call.log }, { campaignId: this.#campaignId, nowMs: this.#o.scheduler.nowMs() }))) return;
+    await this.#o.listener.onCallUpdated?.(callId, call.session.record);
   }
 
   #ended(callId: string, call: LiveCall, record: CallRecordPatch, observation: PacingObservation): void {

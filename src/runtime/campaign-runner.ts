@@ -116,6 +116,7 @@ export class CampaignRunner {
       wrapUpLimitMs: campaign.wrapUpLimitMs,
       metrics: this.#d.metrics,
       campaignId: campaign.id,
+      recording: campaign.recording,
       listener: {
         ...deps.listener,
         onCallEnded: (callId, record) => this.#callEnded(callId, record),
@@ -299,6 +300,7 @@ export class CampaignRunner {
     this.#coordinatorOptions.abandonMessage = next.abandonMessage;
     this.#coordinatorOptions.voicemailMessage = next.amd.voicemailMessage ?? null;
     this.#coordinatorOptions.wrapUpLimitMs = next.wrapUpLimitMs;
+    this.#coordinatorOptions.recording = next.recording;
     this.#writer.applyRules(next.retryRules, next.maxAttemptsPerLead);
     if (this.#d.maxAttemptsPerNumber === before.maxAttemptsPerLead) this.#d.maxAttemptsPerNumber = next.maxAttemptsPerLead;
     this.#campaign = next;

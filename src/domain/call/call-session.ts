@@ -62,6 +62,8 @@ export interface CallRecordPatch {
   abandoned: boolean;
   messagePlayed: boolean;
   agentId?: string;
+  /** The call's recording, relative to the recordings directory, once it started. */
+  recordingPath?: string;
 }
 
 const failureOutcome: Record<FailureReason, CallOutcome> = {
@@ -180,6 +182,11 @@ export class CallSession {
     this.#record.abandoned = true;
     this.#record.messagePlayed = true;
     return [{ type: 'play_abandon_message' }, { type: 'hangup' }];
+  }
+
+  /** The telephony port started recording this call to `path`. */
+  recordingStarted(path: string): void {
+    this.#record.recordingPath = path;
   }
 
   /** The identification message did not play (call gone, media error). */

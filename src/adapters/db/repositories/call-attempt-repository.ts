@@ -84,6 +84,7 @@ export class CallAttemptRepository {
         abandoned: patch.abandoned,
         message_played: patch.messagePlayed,
         agent_id: patch.agentId,
+        recording_path: patch.recordingPath,
       })
       .where('id', '=', attemptId)
       .execute();
@@ -111,14 +112,16 @@ export class CallAttemptRepository {
         amd_decision_ms = COALESCE(x.amd_decision_ms, a.amd_decision_ms),
         abandoned = x.abandoned,
         message_played = x.message_played,
-        agent_id = COALESCE(x.agent_id, a.agent_id)
+        agent_id = COALESCE(x.agent_id, a.agent_id),
+        recording_path = COALESCE(x.recording_path, a.recording_path)
       FROM unnest(
         ${patches.map((p) => p.id)}::uuid[],
         ${ts((p) => p.originatedAtMs)}::timestamptz[], ${ts((p) => p.ringingAtMs)}::timestamptz[], ${ts((p) => p.answeredAtMs)}::timestamptz[],
         ${ts((p) => p.greetingEndedAtMs)}::timestamptz[], ${ts((p) => p.agentConnectedAtMs)}::timestamptz[], ${ts((p) => p.endedAtMs)}::timestamptz[],
         ${col((p) => p.outcome)}::text[], ${col((p) => p.sipCause)}::int[], ${col((p) => p.amdResult)}::text[], ${col((p) => p.amdDecisionMs)}::int[],
-        ${col((p) => p.abandoned)}::boolean[], ${col((p) => p.messagePlayed)}::boolean[], ${col((p) => p.agentId)}::uuid[]
-      ) AS x(id, originated_at, ringing_at, answered_at, greeting_ended_at, agent_connected_at, ended_at, outcome, sip_cause, amd_result, amd_decision_ms, abandoned, message_played, agent_id)
+        ${col((p) => p.abandoned)}::boolean[], ${col((p) => p.messagePlayed)}::boolean[], ${col((p) => p.agentId)}::uuid[],
+        ${col((p) => p.recordingPath)}::text[]
+      ) AS x(id, originated_at, ringing_at, answered_at, greeting_ended_at, agent_connected_at, ended_at, outcome, sip_cause, amd_result, amd_decision_ms, abandoned, message_played, agent_id, recording_path)
       WHERE a.id = x.id`.execute(this.#db);
   }
 

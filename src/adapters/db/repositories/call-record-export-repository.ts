@@ -42,6 +42,10 @@ export interface CallRecordExportRow {
   dispositionNote: string | null;
   callbackAt: string | null;
   nodeId: string | null;
+  /** The recording, relative to PACER_RECORDINGS_DIR (download: GET /v1/call-records/{id}/recording). */
+  recordingPath: string | null;
+  /** When the retention sweep deleted the recording (the path is kept). */
+  recordingExpiredAt: string | null;
 }
 
 /** One exported dial decision (placed or blocked) with its chain fields. */
@@ -96,6 +100,7 @@ export class CallRecordExportRepository {
           'a.phone', 'a.caller_id', 'a.timezone', 'a.local_time_at_dial', 'a.dnc_lists_checked', 'a.originated_at', 'a.ringing_at', 'a.answered_at',
           'a.greeting_ended_at', 'a.agent_connected_at', 'a.ended_at', 'a.outcome', 'a.sip_cause', 'a.amd_result', 'a.amd_decision_ms', 'a.abandoned',
           'a.message_played', 'a.agent_id', 'a.disposition', 'a.disposition_note', 'a.callback_at', 'a.node_id',
+          'a.recording_path', 'a.recording_expired_at',
         ])
         .where('a.originated_at', 'is not', null);
       if (filter.campaignId !== undefined) q = q.where('a.campaign_id', '=', filter.campaignId);
@@ -140,6 +145,8 @@ export class CallRecordExportRepository {
         dispositionNote: r.disposition_note,
         callbackAt: iso(r.callback_at),
         nodeId: r.node_id,
+        recordingPath: r.recording_path,
+        recordingExpiredAt: iso(r.recording_expired_at),
       }));
       const last = rows[rows.length - 1];
       if (last === undefined || last.originated_at === null || rows.length < batchSize) return;

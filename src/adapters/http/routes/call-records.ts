@@ -22,6 +22,7 @@ export const CALL_RECORD_FIELDS = [
   'attemptId', 'campaignId', 'campaignName', 'leadId', 'leadName', 'listId', 'listName', 'phone', 'callerId', 'timezone', 'localTimeAtDial',
   'dncListsChecked', 'originatedAt', 'ringingAt', 'answeredAt', 'greetingEndedAt', 'agentConnectedAt', 'endedAt', 'outcome', 'sipCause',
   'amdResult', 'amdDecisionMs', 'abandoned', 'messagePlayed', 'agentId', 'disposition', 'dispositionNote', 'callbackAt', 'nodeId',
+  'recordingPath', 'recordingExpiredAt',
 ] as const;
 
 /** CSV columns and NDJSON keys of a dial decision, in order. */
