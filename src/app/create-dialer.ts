@@ -28,6 +28,8 @@ export interface CreateDialerOptions {
   /** The telephony port; simulated when absent. */
   telephony?: TelephonyPort;
   sim: { agents: number; speed: number };
+  /** Simulated telephony writes a short silent WAV per recording here (PACER_RECORDINGS_DIR). */
+  recordingsDir?: string;
   /** The scheduler the dialer runs on (tests pass a VirtualScheduler); the wall clock when absent. */
   scheduler?: Scheduler;
   /**
@@ -65,7 +67,7 @@ export function createDialer(options: CreateDialerOptions): Dialer {
   // The wall-clock scheduler is ours to cancel at close; a scheduler passed in belongs to the caller.
   const systemScheduler = options.scheduler === undefined ? new SystemScheduler({ speed: simulated ? options.sim.speed : 1 }) : undefined;
   const scheduler: Scheduler = systemScheduler ?? (options.scheduler as Scheduler);
-  const telephony = options.telephony ?? new SimTelephony({ scheduler, seed: Date.now() % 2_147_483_647 });
+  const telephony = options.telephony ?? new SimTelephony({ scheduler, seed: Date.now() % 2_147_483_647, ...(options.recordingsDir === undefined ? {} : { recordingsDir: options.recordingsDir }) });
   const simAgents = simulated && options.sim.agents > 0 ? new SimAgents({ scheduler, telephony, seed: 1 }) : undefined;
   const eventBus = options.eventBus as EventBus<RuntimeEvents>;
   const runtime = new DialerRuntime({

@@ -18,6 +18,7 @@ import { registerComplianceFeature } from './register-compliance-feature.ts';
 import { createDialer, type Dialer } from './create-dialer.ts';
 import { createConfiguredTelephony, dialerLifecycle } from './dialer-lifecycle.ts';
 import { seedDemoCampaign } from './demo-campaign.ts';
+import { startRecordingRetention } from './recording-retention.ts';
 
 export interface Runtime {
   config: PacerConfig;
@@ -144,6 +145,7 @@ export async function createRuntime(config: PacerConfig, options: CreateRuntimeO
       loadCampaign: (id) => services.campaignRepository.get(id),
       sim: config.sim,
       drainTimeoutMs: config.drainTimeoutMs,
+      recordingsDir: config.recordingsDir,
       ...(config.telephony === 'sim' ? {} : { telephony: createConfiguredTelephony(config, logger, { nowMs: () => Date.now() }) }),
     });
     stack.push({ name: 'dialer', close: () => dialer.close() });
@@ -162,11 +164,13 @@ export async function createRuntime(config: PacerConfig, options: CreateRuntimeO
       registerFeatures: async (v1) => {
         await registerImportFeature(v1, { database, jobQueue: queue.jobQueue, services, defaultRegion: config.defaultRegion, spoolDir: importSpoolDir(config.dataDir) });
         await dialer.registerRoutes(v1);
-        const runtimeMetrics = await registerComplianceFeature(v1, { db: database.db, clock: dialer.scheduler, backgroundExports: { jobQueue: queue.jobQueue, dir: join(config.dataDir, 'exports') }, metrics: { registry: metrics.registry, runtime: dialer.runtime, telephony: dialer.telephony } });
+        const runtimeMetrics = await registerComplianceFeature(v1, { db: database.db, clock: dialer.scheduler, recordingsDir: config.recordingsDir, backgroundExports: { jobQueue: queue.jobQueue, dir: join(config.dataDir, 'exports') }, metrics: { registry: metrics.registry, runtime: dialer.runtime, telephony: dialer.telephony } });
         if (runtimeMetrics !== undefined) dialer.runtime.setMetrics(runtimeMetrics);
       },
     });
     stack.push({ name: 'http', close: () => app.close() });
+    const retention = startRecordingRetention({ db: database.db, scheduler: dialer.scheduler, recordingsDir: config.recordingsDir, logger });
+    stack.push({ name: 'recording-retention', close: () => retention.stop() });
 
     const demo = config.demo && config.telephony === 'sim' ? await seedDemoCampaign(database.db, { nowMs: dialer.scheduler.nowMs(), leads: 5_000, agents: config.sim.agents }) : undefined;
     if (demo !== undefined) logger.info({ campaignId: demo.campaignId, leads: demo.leads, agents: demo.agentIds.length, zones: demo.zones }, 'empty database: seeded a running demo campaign on simulated telephony');

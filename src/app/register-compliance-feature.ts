@@ -15,12 +15,18 @@ import { registerRuntimeGauges, type RuntimeGaugeSource } from '../adapters/metr
 import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { RuntimeMetrics } from '../domain/ports/metrics.ts';
+import { AuditLogRepository } from '../adapters/db/repositories/audit-log-repository.ts';
+import { RecordingRepository } from '../adapters/db/repositories/recording-repository.ts';
+import { RecordingFiles } from '../adapters/recording/recording-files.ts';
+import callRecordingRoutes from '../adapters/http/routes/call-recordings.ts';
 
 export interface ComplianceFeatureDeps {
   db: Kysely<Database>;
   clock: Clock;
   /** Reasoned AMD false-positive estimate for the UK abandonment figure (default 0). */
   amdFalsePositiveRate?: number;
+  /** PACER_RECORDINGS_DIR: where `GET /v1/call-records/{id}/recording` reads recordings (route absent without it). */
+  recordingsDir?: string;
   /** Background exports (`/v1/exports`): the job queue and where finished files are kept. */
   backgroundExports?: { jobQueue: JobQueue; dir: string; runWorker?: boolean };
   /** The service registry and the running dialer: adds the scrape-time runtime gauges. */
@@ -44,6 +50,9 @@ export interface ComplianceFeatureDeps {
 export async function registerComplianceFeature(v1: FastifyInstance, deps: ComplianceFeatureDeps): Promise<RuntimeMetrics | undefined> {
   const exportRepository = new CallRecordExportRepository(deps.db);
   await v1.register(callRecordsRoutes, { exports: exportRepository });
+  if (deps.recordingsDir !== undefined) {
+    await v1.register(callRecordingRoutes, { recordings: new RecordingRepository(deps.db), files: new RecordingFiles(deps.recordingsDir), auditLog: new AuditLogRepository(deps.db) });
+  }
   if (deps.backgroundExports !== undefined) {
     const { jobQueue, dir } = deps.backgroundExports;
     const jobs = new ExportJobRepository(deps.db);

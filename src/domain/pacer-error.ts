@@ -16,6 +16,10 @@ export type PacerErrorCode =
   | 'QUEUE_UNAVAILABLE'
   | 'QUEUE_CLOSED'
   | 'TELEPHONY_UNAVAILABLE'
+  /** A call record without a recording (not recorded, or its file is missing). */
+  | 'RECORDING_NOT_FOUND'
+  /** A recording the retention sweep deleted. */
+  | 'RECORDING_EXPIRED'
   | 'INTERNAL';
 
 /** One problem with one field (or row) of an input. */

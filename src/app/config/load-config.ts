@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { DrachtioAdapterOptions } from '../../adapters/telephony/drachtio/drachtio-adapter-options.ts';
 import { readDrachtioOptions, TELEPHONY_SETTINGS } from './telephony-config.ts';
@@ -20,6 +20,11 @@ export interface PacerConfig {
   /** Null: run embedded PostgreSQL with its data under `dataDir`. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
+  /**
+   * Where Pacer reads call recordings (PACER_RECORDINGS_DIR, default `<dataDir>/recordings`): the
+   * volume FreeSWITCH writes to (PACER_FS_RECORDINGS_DIR is the same directory as FreeSWITCH sees it).
+   */
+  readonly recordingsDir: string;
   /** Null: single-node in-process queue and event bus. */
   readonly redisUrl: string | null;
   /** Bootstraps (idempotently) an admin key with exactly this secret. */
@@ -53,6 +58,7 @@ const SETTINGS = {
   host: 'HOST',
   databaseUrl: 'DATABASE_URL',
   dataDir: 'PACER_DATA_DIR',
+  recordingsDir: 'PACER_RECORDINGS_DIR',
   redisUrl: 'REDIS_URL',
   adminKey: 'PACER_ADMIN_KEY',
   logLevel: 'LOG_LEVEL',
@@ -189,6 +195,10 @@ export function loadConfig(options: LoadConfigOptions = {}): PacerConfig {
   const host = str('host') ?? '127.0.0.1';
   const databaseUrl = url('databaseUrl', ['postgres:', 'postgresql:']);
   const dataDir = resolve(cwd, str('dataDir') ?? './data');
+  const recordingsText = str('recordingsDir');
+  const recordingsDir = resolve(cwd, recordingsText ?? resolve(dataDir, 'recordings'));
+  if (/[\0\s]/.test(recordingsDir)) issues.push({ field: fieldOf('recordingsDir'), reason: 'must be a directory path without spaces or control characters' });
+  else if (existsSync(recordingsDir) && !statSync(recordingsDir).isDirectory()) issues.push({ field: fieldOf('recordingsDir'), reason: `not a directory: ${recordingsDir}` });
   const redisUrl = url('redisUrl', ['redis:', 'rediss:']);
   const adminKey = str('adminKey');
   if (adminKey !== null && (adminKey.length < 16 || /\s/.test(adminKey))) issues.push({ field: fieldOf('adminKey'), reason: 'must be at least 16 characters with no spaces' });
@@ -218,6 +228,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PacerConfig {
     host,
     databaseUrl,
     dataDir,
+    recordingsDir,
     redisUrl,
     adminKey,
     logLevel,

@@ -24,6 +24,7 @@ export const TELEPHONY_SETTINGS = {
   mediaMaxCps: 'PACER_MEDIA_MAX_CPS',
   mediaListenAddress: 'PACER_MEDIA_LISTEN_ADDRESS',
   mediaAdvertisedAddress: 'PACER_MEDIA_ADVERTISED_ADDRESS',
+  fsRecordingsDir: 'PACER_FS_RECORDINGS_DIR',
 } as const;
 export type TelephonySettingKey = keyof typeof TELEPHONY_SETTINGS;
 
@@ -55,6 +56,8 @@ export function readDrachtioOptions<K extends string>(r: SettingReaders<K | Tele
   // the one it advertises in X-esl-outbound); unset: fsmrf picks the host's first non-loopback IPv4.
   const listenAddress = r.str('mediaListenAddress');
   const advertisedAddress = r.str('mediaAdvertisedAddress');
+  // Where FreeSWITCH writes recordings, as FreeSWITCH sees it (unset: its own recordings_dir).
+  const recordingsDir = r.str('fsRecordingsDir');
   if (!enabled) return null;
   const missing = (key: TelephonySettingKey, what: string): null => {
     r.issues.push({ field: r.fieldOf(key), reason: `required with PACER_TELEPHONY=drachtio: ${what}` });
@@ -82,13 +85,14 @@ export function readDrachtioOptions<K extends string>(r: SettingReaders<K | Tele
     trunk: { uri: trunkUri, ...(proxy === null ? {} : { proxy }), ...(username !== null && password !== null ? { auth: { username, password } } : {}) },
     amd: { engine: amdEngine, timeoutMs: amdTimeoutMs },
     beep: { engine: beepEngine },
+    ...(recordingsDir === null ? {} : { recordingsDir }),
   };
   // The adapter's own checks (URI forms, limits), reported now under the setting names.
   try {
     validateDrachtioAdapterOptions(options);
   } catch (err) {
     if (!isPacerError(err, 'CONFIG_INVALID')) throw err;
-    const fields: Record<string, TelephonySettingKey> = { 'telephony.trunk.uri': 'trunkUri', 'telephony.trunk.proxy': 'trunkProxy' };
+    const fields: Record<string, TelephonySettingKey> = { 'telephony.trunk.uri': 'trunkUri', 'telephony.trunk.proxy': 'trunkProxy', 'telephony.recordingsDir': 'fsRecordingsDir' };
     for (const issue of err.issues) {
       const key = fields[issue.field];
       r.issues.push({ field: key === undefined ? issue.field : r.fieldOf(key), reason: issue.reason });

@@ -26,13 +26,13 @@ export interface ComplianceApp {
 export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** The real app over the test database with the compliance feature registered and a manual clock. */
-export async function createComplianceApp(nowMs: number): Promise<ComplianceApp> {
+export async function createComplianceApp(nowMs: number, options: { recordingsDir?: string } = {}): Promise<ComplianceApp> {
   const database = createDatabase({ connectionString: inject('databaseUrl'), maxConnections: 4 });
   const services = createServices({ db: database.db, pool: database.pool, defaultRegion: 'US' });
   const clock = new ManualClock(nowMs);
   const queue = new InProcessJobQueue();
   const exportDir = await mkdtemp(join(tmpdir(), 'pacer-exports-'));
-  const app = await buildApp({ services, readinessChecks: [], registerFeatures: async (v1) => { await registerComplianceFeature(v1, { db: database.db, clock, backgroundExports: { jobQueue: queue, dir: exportDir } }); } });
+  const app = await buildApp({ services, readinessChecks: [], registerFeatures: async (v1) => { await registerComplianceFeature(v1, { db: database.db, clock, backgroundExports: { jobQueue: queue, dir: exportDir }, ...(options.recordingsDir === undefined ? {} : { recordingsDir: options.recordingsDir }) }); } });
   const keys = {} as Record<Role, string>;
   for (const role of ['admin', 'manager', 'agent', 'compliance'] as const) {
     keys[role] = (await services.apiKeys.create({ role, name: unique(`test-${role}`), ...(role === 'agent' ? { agentId: (await database.db.insertInto('agents').values({ name: 'key agent' }).returning('id').executeTakeFirstOrThrow()).id } : {}) }, { actorKeyId: null, actorRole: 'system' })).secret;

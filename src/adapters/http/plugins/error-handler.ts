@@ -7,6 +7,8 @@ const statusByCode: Partial<Record<PacerErrorCode, number>> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  RECORDING_NOT_FOUND: 404,
+  RECORDING_EXPIRED: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
 };
