@@ -293,7 +293,7 @@ export interface LiveRig {
 
 /** A real adapter (drachtio-srf, drachtio-fsmrf with listen address 127.0.0.1) on the live stack. */
 export async function startLiveRig(
-  overrides: Partial<Pick<DrachtioAdapterOptions, 'amd' | 'beep'>> = {},
+  overrides: Partial<Pick<DrachtioAdapterOptions, 'amd' | 'beep' | 'recordingsDir'>> = {},
   limits: { maxSessions?: number; maxCps?: number } = {},
 ): Promise<LiveRig> {
   const env = liveEnv();
