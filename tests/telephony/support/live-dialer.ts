@@ -11,10 +11,11 @@ import { loadConfig } from '../../../src/app/config/load-config.ts';
 import { createDialer, type Dialer } from '../../../src/app/create-dialer.ts';
 import { createServices, type Services } from '../../../src/app/create-services.ts';
 import { dialerLifecycle } from '../../../src/app/dialer-lifecycle.ts';
-import { createLogger } from '../../../src/app/create-logger.ts';
+import type { Logger } from '../../../src/domain/ports/logger.ts';
 import type { TelephonyPort } from '../../../src/domain/ports/telephony-port.ts';
 import type { LiveRig } from './live-stack.ts';
 
+const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
 
 /**
  * The engine itself (services, HTTP API, dialer runtime on the wall clock) over the test database,
@@ -71,8 +72,7 @@ export async function startLiveDialer(rig: LiveRig): Promise<LiveDialer> {
     db: database.db,
     lease: new InProcessLease({ clock: scheduler }),
     eventBus: new InProcessEventBus(),
-    // Warnings and errors of the engine go to the test's output (a failure shows its cause).
-    logger: createLogger({ level: process.env.LIVE_LOG_LEVEL ?? 'warn' }),
+    logger: silent,
     nodeId: `live-${randomUUID()}`,
     loadCampaign: (id) => services.campaignRepository.get(id),
     sim: { agents: 0, speed: 1 },
