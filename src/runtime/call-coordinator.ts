@@ -321,6 +321,15 @@ export class CallCoordinator {
         this.#waiting.shift();
         continue;
       }
+      // Past its deadline (its timer has not run yet): abandon it now, with its message, rather than
+      // offer it an agent it may no longer get (the refused offer would leave it waiting, timerless).
+      const deadlineMs = call.session.deadlineMs;
+      if (deadlineMs !== undefined && now > deadlineMs) {
+        this.#waiting.shift();
+        call.cancelDeadline?.();
+        this.#perform(callId, call.session.tick(now));
+        continue;
+      }
       const agentId = this.roster.reserveLongestIdle(callId, now);
       if (agentId === undefined) return;
       this.#waiting.shift();

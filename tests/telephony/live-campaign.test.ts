@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { skipLive, sleep, startLiveRig, type LegMedia, type LiveRig } from './support/live-stack.ts';
 import { daytimeZone, startLiveDialer, type LiveDialer } from './support/live-dialer.ts';
 import { SippPhone } from './support/sipp-phone.ts';
@@ -50,6 +50,10 @@ describe.skipIf(skipLive)('live campaign: the runtime dials through the real sta
     pacer = await startLiveDialer(rig);
     phone = await SippPhone.start(rig.env.liveDir, 2000);
   }, 60_000);
+
+  afterEach(async () => {
+    await pacer?.cleanup();
+  }, 30_000);
 
   afterAll(async () => {
     await pacer?.close();
@@ -124,10 +128,10 @@ describe.skipIf(skipLive)('live campaign: the runtime dials through the real sta
     for (const r of bridged) {
       const leg = legs.get(r.id);
       // ~6 s of the carrier's speech in, the echoing agent's audio out.
-      expect({ call: r.id, codec: leg?.codec, crypto: leg?.crypto, in: (leg?.inPackets ?? 0) >= 100, out: (leg?.outPackets ?? 0) >= 50 }).toEqual({ call: r.id, codec: 'PCMU', crypto: false, in: true, out: true });
+      expect({ call: `${JSON.stringify(r)} leg ${JSON.stringify(leg)}`, codec: leg?.codec, crypto: leg?.crypto, in: (leg?.inPackets ?? 0) >= 100, out: (leg?.outPackets ?? 0) >= 50 }).toEqual({ call: `${JSON.stringify(r)} leg ${JSON.stringify(leg)}`, codec: 'PCMU', crypto: false, in: true, out: true });
     }
     for (const r of abandoned) {
-      expect(r.message_played, `message_played on abandoned ${r.id}`).toBe(true);
+      expect(r.message_played, `message_played on abandoned ${JSON.stringify(r)}, playback ${JSON.stringify(rig.probe.playbackStarts.get(p.customerLeg(r.id)) ?? null)}`).toBe(true);
       const start = rig.probe.playbackStarts.get(p.customerLeg(r.id));
       expect(start?.file, `the identification prompt played on ${r.id}`).toMatch(/identification\.wav$/);
       const greetingEndMs = (r.greeting_ended_at ?? r.answered_at)?.getTime() ?? Number.NaN;

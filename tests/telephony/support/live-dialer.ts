@@ -11,11 +11,10 @@ import { loadConfig } from '../../../src/app/config/load-config.ts';
 import { createDialer, type Dialer } from '../../../src/app/create-dialer.ts';
 import { createServices, type Services } from '../../../src/app/create-services.ts';
 import { dialerLifecycle } from '../../../src/app/dialer-lifecycle.ts';
-import type { Logger } from '../../../src/domain/ports/logger.ts';
+import { createLogger } from '../../../src/app/create-logger.ts';
 import type { TelephonyPort } from '../../../src/domain/ports/telephony-port.ts';
 import type { LiveRig } from './live-stack.ts';
 
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
 
 /**
  * The engine itself (services, HTTP API, dialer runtime on the wall clock) over the test database,
@@ -30,6 +29,11 @@ export interface LiveDialer {
   dialer: Dialer;
   adminKey: string;
   call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, json?: unknown): Promise<LightMyRequestResponse>;
+  /**
+   * After each test: stops the campaigns still running and logs out every agent, through the API,
+   * so that a failed test leaves no SIP leg (nor FreeSWITCH channel) to fail the next one.
+   */
+  cleanup(): Promise<void>;
   /** The FreeSWITCH uuid of a call's customer leg. */
   customerLeg(callId: string): string;
   close(): Promise<void>;
@@ -72,7 +76,8 @@ export async function startLiveDialer(rig: LiveRig): Promise<LiveDialer> {
     db: database.db,
     lease: new InProcessLease({ clock: scheduler }),
     eventBus: new InProcessEventBus(),
-    logger: silent,
+    // Warnings and errors of the engine go to the test's output (a failure shows its cause).
+    logger: createLogger({ level: process.env.LIVE_LOG_LEVEL ?? 'warn' }),
     nodeId: `live-${randomUUID()}`,
     loadCampaign: (id) => services.campaignRepository.get(id),
     sim: { agents: 0, speed: 1 },
@@ -96,6 +101,13 @@ export async function startLiveDialer(rig: LiveRig): Promise<LiveDialer> {
       return app.inject({ method, url, headers, payload: JSON.stringify(json) });
     },
     customerLeg: (callId) => rig.media.uuidOf(callId),
+    async cleanup() {
+      const headers = { authorization: `Bearer ${adminKey}` };
+      const running = await database.db.selectFrom('campaigns').select('id').where('status', '=', 'running').execute();
+      for (const c of running) await app.inject({ method: 'POST', url: `/v1/campaigns/${c.id}/stop`, headers });
+      const agents = await database.db.selectFrom('agents').select('id').where('state', '!=', 'logged_out').execute();
+      for (const a of agents) await app.inject({ method: 'PUT', url: `/v1/agents/${a.id}/state`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify({ state: 'logged_out' }) });
+    },
     async close() {
       await dialer.close();
       await app.close();
