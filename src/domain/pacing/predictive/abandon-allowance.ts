@@ -21,7 +21,8 @@ export const SMALL_TEAM_MIN_HIDDEN = 0.002;
  * so the planned rate falls smoothly to zero as the remaining budget falls from m + 1 to 1
  * abandon, and a campaign that has banked more than two margins may spend the surplus over the
  * next `planningAnswers` live answers. `spent` is true when nothing beyond progressive dialing
- * is safe.
+ * is safe. Small teams with AMD drops (`smallTeamRisk`) plan instead at the exact Poisson risk of
+ * the window (`small-team-allowance.ts`).
  *
  * @example
  * ```ts
