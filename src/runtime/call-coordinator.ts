@@ -386,7 +386,8 @@ export class CallCoordinator {
       case 'on_call': {
         const callId = agent.callId;
         const call = callId === undefined ? undefined : this.#calls.get(callId);
-        if (callId !== undefined && call !== undefined) this.#run('hangup_lost_agent', call.log, () => this.#o.telephony.hangup(callId));
+        // Hung up, or abandoned with the message when the agent vanished right after the connect.
+        if (callId !== undefined && call !== undefined) this.#perform(callId, call.session.agentLost(now));
         break;
       }
       case 'reserved':

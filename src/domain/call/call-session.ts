@@ -189,6 +189,22 @@ export class CallSession {
     this.#record.recordingPath = path;
   }
 
+  /**
+   * The connected agent's leg went away (softphone closed, network lost). Within the 2 seconds of the
+   * rule after the connect, nobody has spoken to the callee: the call is abandoned like one that got
+   * no agent (the identification message, then the hang-up, counted in the ledger). Later, it is
+   * simply hung up (the conversation had started). Ignored unless the call is connected.
+   */
+  agentLost(nowMs: number): CallEffect[] {
+    if (this.#phase !== 'connected') return [];
+    const connectedAt = this.#record.agentConnectedAtMs ?? nowMs;
+    if (nowMs - connectedAt >= ABANDON_AFTER_GREETING_MS) return [{ type: 'hangup' }];
+    this.#phase = 'abandoning';
+    this.#record.abandoned = true;
+    this.#record.messagePlayed = true;
+    return [{ type: 'play_abandon_message' }, { type: 'hangup' }];
+  }
+
   /** The identification message did not play (call gone, media error). */
   abandonMessageFailed(): void {
     this.#record.messagePlayed = false;

@@ -46,6 +46,29 @@ describe('CallSession', () => {
     expect(ended?.type === 'ended' && ended.record).toMatchObject({ abandoned: true, messagePlayed: true, outcome: 'human' });
   });
 
+  it('abandons with the message a call whose agent vanished within 2 s of the connect; later it just hangs up', () => {
+    const early = make(false);
+    early.onEvent({ type: 'answered', callId, atMs: 1_000 });
+    early.offerAgent('a1', 1_010);
+    early.onEvent({ type: 'bridged', callId, atMs: 1_050, agentId: 'a1' });
+    expect(early.phase).toBe('connected');
+    expect(types(early.agentLost(1_200))).toEqual(['play_abandon_message', 'hangup']);
+    const ended = early.onEvent({ type: 'hangup', callId, atMs: 5_000, by: 'local' }).effects;
+    // The agent is given back (to wrap up), and the record counts an abandoned call with its message.
+    expect(ended.find((e) => e.type === 'release_agent')).toEqual({ type: 'release_agent', agentId: 'a1' });
+    const record = ended.find((e) => e.type === 'ended');
+    expect(record?.type === 'ended' && record.record).toMatchObject({ abandoned: true, messagePlayed: true, outcome: 'human' });
+    expect(record?.type === 'ended' && record.observation).toMatchObject({ abandoned: true });
+
+    const late = make(false);
+    late.onEvent({ type: 'answered', callId, atMs: 1_000 });
+    late.offerAgent('a1', 1_010);
+    late.onEvent({ type: 'bridged', callId, atMs: 1_050, agentId: 'a1' });
+    expect(late.agentLost(1_050 + ABANDON_AFTER_GREETING_MS)).toEqual([{ type: 'hangup' }]);
+    expect(late.record.abandoned).toBe(false);
+    expect(make(false).agentLost(0)).toEqual([]);
+  });
+
   it('hangs up machines or waits for the beep and drops a voicemail, per campaign', () => {
     const h = make(true, 'hangup');
     h.onEvent({ type: 'answered', callId, atMs: 1 });
