@@ -106,6 +106,18 @@ export class PacerProcess {
     return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
   }
 
+  /** A request with a raw body (e.g. a CSV upload). */
+  async send(method: string, path: string, body: string, contentType: string): Promise<{ status: number; json: unknown }> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': contentType },
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
+  }
+
   signal(signal: NodeJS.Signals): void {
     if (this.alive) this.#child.kill(signal);
   }

@@ -4,6 +4,7 @@ import { sleep, waitFor } from './free-port.ts';
 import type { PacerProcess, PacerProcessOptions } from './pacer-process.ts';
 import type { PgCluster } from './pg-cluster.ts';
 import type { RedisServer } from './redis-server.ts';
+import { row } from './rows.ts';
 
 /** How long each outage lasts: FAULT_OUTAGE_MS, default 30 s (the CI test passes a few seconds). */
 export function outageMs(fallbackMs: number): number {
@@ -11,8 +12,6 @@ export function outageMs(fallbackMs: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallbackMs;
 }
 
-const row = (fault: string, callsInFlight: number | string, invariant: string, ok: boolean, detail?: string): FaultRow =>
-  ({ fault, callsInFlight, invariant, result: ok ? 'pass' : 'FAIL', ...(detail === undefined ? {} : { detail }) });
 
 /** Waits until the process has dialed since `sinceMs` (a new call record). */
 export async function waitForDials(cluster: PgCluster, sinceMs: number, timeoutMs: number): Promise<boolean> {
@@ -99,14 +98,15 @@ export async function redisOutage(redis: RedisServer, cluster: PgCluster, pacer:
  * flushes and exits 0; no record is left open, no lead `in_call`/`leased`, no placed decision
  * without its record.
  */
-export async function sigtermDrain(cluster: PgCluster, pacer: PacerProcess, options: { minInFlight: number }): Promise<FaultRow[]> {
+export async function sigtermDrain(cluster: PgCluster, pacer: PacerProcess, options: { minInFlight: number; waitMs?: number }): Promise<FaultRow[]> {
   const q = cluster.query.bind(cluster);
-  await waitFor(`${options.minInFlight} calls in flight`, async () => ((await openRecords(q)) >= options.minInFlight ? true : undefined), 60_000, 100).catch(() => undefined);
+  await waitFor(`${options.minInFlight} calls in flight`, async () => ((await openRecords(q)) >= options.minInFlight ? true : undefined), options.waitMs ?? 60_000, 100).catch(() => undefined);
   const inFlight = await openRecords(q);
   pacer.signal('SIGTERM');
   const exit = await Promise.race([pacer.exited, sleep(120_000).then(() => undefined)]);
   const fault = 'SIGTERM (drain)';
   return [
+    row(fault, inFlight, `at least ${options.minInFlight} calls in flight at the signal`, inFlight >= options.minInFlight, `${inFlight}`),
     row(fault, inFlight, 'process exits 0', exit?.code === 0, exit === undefined ? 'did not exit within 120 s' : `code ${String(exit.code)}, signal ${String(exit.signal)}`),
     row(fault, inFlight, '0 records left open after the drain', (await openRecords(q)) === 0, `${await openRecords(q)} open`),
     row(fault, inFlight, '0 leads in_call/leased after the drain', (await stuckLeads(q)) === 0, `${await stuckLeads(q)} stuck`),
