@@ -302,7 +302,10 @@ export class CallCoordinator {
   #queue(callId: string, call: LiveCall, deadlineMs: number): void {
     if (!this.#waiting.includes(callId)) this.#waiting.push(callId);
     call.cancelDeadline?.();
-    call.cancelDeadline = Number.isFinite(deadlineMs) ? this.#o.scheduler.at(deadlineMs + 1, () => this.#perform(callId, call.session.tick(this.#o.scheduler.nowMs()))) : undefined;
+    // A wall-clock timer may fire a millisecond before Date.now() reaches its time (libuv's clock is
+    // not Date's): the tick is for the deadline's passing, so it never reads an earlier time, or the
+    // call would wait, timerless, until the callee hangs up.
+    call.cancelDeadline = Number.isFinite(deadlineMs) ? this.#o.scheduler.at(deadlineMs + 1, () => this.#perform(callId, call.session.tick(Math.max(this.#o.scheduler.nowMs(), deadlineMs + 1)))) : undefined;
   }
 
   #dropFromWaiting(callId: string): void {

@@ -31,3 +31,19 @@ describe('CallCoordinator: an agent freed just after a waiting call missed its d
     expect(c.roster.get('a1')?.state).toBe('ready');
   });
 });
+
+describe('CallCoordinator: a deadline timer that fires a millisecond early', () => {
+  it('still abandons the call with its message (the tick never reads a time before the deadline passed)', async () => {
+    const scheduler = new VirtualScheduler(0);
+    const telephony = new SimTelephony({ scheduler, seed: 1 });
+    const played = vi.spyOn(telephony, 'playPrompt').mockResolvedValue(undefined);
+    vi.spyOn(telephony, 'hangup').mockResolvedValue(undefined);
+    // The wall clock reads 2 ms behind the timer's time when it fires.
+    const early = { nowMs: () => scheduler.nowMs() - 2, at: (atMs: number, fn: () => void) => scheduler.at(atMs, fn) } as unknown as VirtualScheduler;
+    const c = coordinator(telephony, early);
+    answer(c, 'call-1', 0);
+    await scheduler.advanceTo(CONNECT_WITHIN_MS + 1);
+    await flush();
+    expect(played.mock.calls.map((x) => x[0])).toEqual(['call-1']);
+  });
+});
