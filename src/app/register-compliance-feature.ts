@@ -23,8 +23,6 @@ import callRecordingRoutes from '../adapters/http/routes/call-recordings.ts';
 export interface ComplianceFeatureDeps {
   db: Kysely<Database>;
   clock: Clock;
-  /** Reasoned AMD false-positive estimate for the UK abandonment figure (default 0). */
-  amdFalsePositiveRate?: number;
   /** PACER_RECORDINGS_DIR: where `GET /v1/call-records/{id}/recording` reads recordings (route absent without it). */
   recordingsDir?: string;
   /** Background exports (`/v1/exports`): the job queue and where finished files are kept. */
@@ -59,11 +57,8 @@ export async function registerComplianceFeature(v1: FastifyInstance, deps: Compl
     if (deps.backgroundExports.runWorker ?? true) registerExportWorker(jobQueue, { jobs, exports: exportRepository, dir });
     await v1.register(exportsRoutes, { jobs, exports: exportRepository, queue: jobQueue });
   }
-  await v1.register(reportsRoutes, {
-    reports: new ReportRepository(deps.db),
-    clock: deps.clock,
-    ...(deps.amdFalsePositiveRate !== undefined ? { amdFalsePositiveRate: deps.amdFalsePositiveRate } : {}),
-  });
+  // The UK figure's AMD false-positive estimate is each campaign's own setting (amdFalsePositiveRate).
+  await v1.register(reportsRoutes, { reports: new ReportRepository(deps.db), clock: deps.clock });
   if (deps.metrics === undefined) return undefined;
   const { registry, runtime, telephony } = deps.metrics;
   const stats = new CampaignStatsRepository(deps.db);

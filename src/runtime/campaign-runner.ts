@@ -1,6 +1,7 @@
 import type { Campaign } from '../domain/campaign/campaign.ts';
 import { CallSession, type CallRecordPatch } from '../domain/call/call-session.ts';
-import { AbandonLedger } from '../domain/compliance/abandon-ledger.ts';
+import type { AbandonLedger } from '../domain/compliance/abandon-ledger.ts';
+import { campaignLedgerKey, createCampaignLedger, restoreAbandonLedger } from '../domain/compliance/campaign-ledger.ts';
 import { createPacingPolicy } from '../domain/pacing/create-pacing-policy.ts';
 import type { PacingDecision, PacingPolicy } from '../domain/pacing/pacing-policy.ts';
 import type { CampaignLiveStats } from '../domain/ports/campaign-live-stats.ts';
@@ -45,7 +46,6 @@ export interface CampaignRunnerDeps {
 /** A running campaign's live figures (the port type, `src/domain/ports/campaign-live-stats.ts`). */
 export type CampaignRunnerStats = CampaignLiveStats;
 
-const DAY_MS = 86_400_000;
 /** How often the hopper depth (due leads) is recounted; between counts it is tracked from the leases. */
 const HOPPER_REFRESH_MS = 15_000;
 
@@ -60,7 +60,7 @@ function policyFor(c: Campaign): PacingPolicy {
   });
 }
 
-const pacingKey = (c: Campaign): string => JSON.stringify([c.dialMode, c.pacingPolicy, c.pacingRatio, c.maxAbandonRate, c.abandonWindow]);
+const pacingKey = (c: Campaign): string => JSON.stringify([c.dialMode, c.pacingPolicy, c.pacingRatio, c.maxAbandonRate, c.abandonWindow, campaignLedgerKey(c)]);
 
 /**
  * The single writer of one running campaign on this node (ADR 0007): one mailbox runs its pacing
@@ -103,7 +103,7 @@ export class CampaignRunner {
       windowMarginMs: 60_000, leaseHeld: () => true, ...deps,
     } as RunnerOptions;
     this.#log = deps.logger.child({ campaignId: campaign.id });
-    this.#ledger = new AbandonLedger({ window: campaign.abandonWindow, maxAbandonRate: campaign.maxAbandonRate });
+    this.#ledger = createCampaignLedger(campaign);
     this.#policy = policyFor(campaign);
     this.#coordinatorOptions = {
       scheduler: deps.scheduler,
@@ -221,12 +221,7 @@ export class CampaignRunner {
   }
 
   async #rebuildLedger(ledger: AbandonLedger, c: Campaign): Promise<void> {
-    const now = this.#d.scheduler.nowMs();
-    const windowMs = c.abandonWindow === '24h' ? DAY_MS : 30 * DAY_MS;
-    for (const h of await this.#d.gate.abandonHistory(c.id, now - windowMs)) {
-      if (h.liveAnswers > 0) ledger.record('live_answer', h.hourMs, h.liveAnswers);
-      if (h.abandoned > 0) ledger.record('abandon', h.hourMs, h.abandoned);
-    }
+    restoreAbandonLedger(ledger, await this.#d.gate.abandonHistory(c.id, this.#d.scheduler.nowMs() - ledger.windowMs));
   }
 
   /**
@@ -290,7 +285,7 @@ export class CampaignRunner {
     this.#pendingSettings = undefined;
     const before = this.#campaign;
     if (pacingKey(next) !== pacingKey(before)) {
-      const ledger = new AbandonLedger({ window: next.abandonWindow, maxAbandonRate: next.maxAbandonRate });
+      const ledger = createCampaignLedger(next);
       await this.#rebuildLedger(ledger, next);
       this.#ledger = ledger;
       this.#policy = policyFor(next);

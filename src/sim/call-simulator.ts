@@ -1,4 +1,5 @@
-import { AbandonLedger } from '../domain/compliance/abandon-ledger.ts';
+import type { AbandonLedger, AbandonLedgerEvent } from '../domain/compliance/abandon-ledger.ts';
+import { createCampaignLedger, restoreAbandonLedger } from '../domain/compliance/campaign-ledger.ts';
 import { PacerError } from '../domain/pacer-error.ts';
 import type { PacingObservation, PacingPolicy, PacingSnapshot } from '../domain/pacing/pacing-policy.ts';
 import { AGENT_MACHINE, AGENT_OUT, AGENT_PAUSED, AGENT_READY, AGENT_TALK, AGENT_WRAP, AgentPool } from './agent-pool.ts';
@@ -6,6 +7,7 @@ import { SimulationMetrics } from './simulation-metrics.ts';
 import { CalleeModel, TRUTH_FAILED, TRUTH_HUMAN, TRUTH_MACHINE } from './callee-model.ts';
 import { CallPool, type SimCall } from './call-pool.ts';
 import { EventQueue } from './event-queue.ts';
+import { LedgerHistory, scenarioLedgerSettings } from './ledger-history.ts';
 import { Prng } from './prng.ts';
 import { ScenarioEvents } from './scenario-events.ts';
 import type { Scenario } from './scenario.ts';
@@ -27,6 +29,8 @@ type Result = CallRecord['result'];
 export interface CallSimulatorOptions {
   scenario: Scenario;
   policy: PacingPolicy;
+  /** A fresh policy for each `restart` event (the runtime builds a new one); without it the policy lives on. */
+  newPolicy?: () => PacingPolicy;
   seed: number;
   days: number;
   tickMs: number;
@@ -47,7 +51,9 @@ export interface CallSimulatorOptions {
  */
 export class CallSimulator {
   readonly agents = new AgentPool(SIM_EPOCH_MS);
-  readonly engineLedger: AbandonLedger;
+  /** The engine's abandon ledger, built and restored like the runtime's (`campaign-ledger.ts`). */
+  engineLedger: AbandonLedger;
+  restarts = 0;
   readonly metrics: SimulationMetrics;
   dials = 0; humanAnswers = 0; machineAnswers = 0; failed = 0; noAnswer = 0; connects = 0;
   abandoned = 0; amdFalsePositives = 0; engineLive = 0; engineAbandoned = 0; talkMs = 0;
@@ -70,14 +76,18 @@ export class CallSimulator {
   readonly #maxLines: number;
   readonly #events: ScenarioEvents;
   #stepCount = 0;
+  #policy: PacingPolicy;
+  /** The call history the ledger is restored from (kept when the scenario restarts). */
+  readonly #history: LedgerHistory | undefined;
 
   constructor(options: CallSimulatorOptions) {
     this.#o = options;
     const s = options.scenario;
     this.#s = s;
     this.#rng = new Prng(options.seed);
-    const amdFp = s.amd.enabled ? s.amd.falsePositive : 0;
-    this.engineLedger = new AbandonLedger({ window: s.abandonWindow, maxAbandonRate: s.maxAbandonRate, amdFalsePositiveRate: amdFp });
+    this.#policy = options.policy;
+    this.engineLedger = createCampaignLedger(scenarioLedgerSettings(s));
+    this.#history = (s.events ?? []).some((e) => e.type === 'restart') ? new LedgerHistory(SIM_EPOCH_MS) : undefined;
     this.metrics = new SimulationMetrics({ startMs: SIM_EPOCH_MS, days: options.days, window: s.abandonWindow, maxAbandonRate: s.maxAbandonRate });
     this.#agentSteps = typeof s.agents === 'number' ? [{ atSec: 0, count: s.agents }] : s.agents;
     this.peakAgents = Math.max(...this.#agentSteps.map((a) => a.count));
@@ -129,6 +139,7 @@ export class CallSimulator {
         return this.#applyAgentCount(this.#stepCount + this.#events.extraAgents);
       case K_EVENT_START: {
         const started = this.#events.start(ref);
+        if (started.restart !== undefined) return this.#restart(started.restart.historyBucketMs);
         if (started.endInMs !== undefined) this.#q.push(this.#now + started.endInMs, K_EVENT_END, ref, 0);
         if (started.agentsChanged) this.#applyAgentCount(this.#stepCount + this.#events.extraAgents);
         return;
@@ -295,10 +306,10 @@ export class CallSimulator {
     const connected = this.agents.counts[AGENT_TALK] ?? 0;
     snap.capacity = Math.max(0, this.#maxLines - this.#calls.inFlight.length - connected);
     if (this.#events.resumedAtMs !== undefined) snap.dialingResumedAtMs = this.#events.resumedAtMs;
-    const decision = this.#o.policy.decide(snap);
+    const decision = this.#policy.decide(snap);
     const n = decision.callsToPlace;
     if (!Number.isInteger(n) || n < 0) {
-      throw new PacerError('INTERNAL', `policy '${this.#o.policy.name}' returned callsToPlace=${String(n)}; it must be a non-negative integer`);
+      throw new PacerError('INTERNAL', `policy '${this.#policy.name}' returned callsToPlace=${String(n)}; it must be a non-negative integer`);
     }
     this.#dialLevel = decision.dialLevel;
     const place = Math.min(n, leadsLeft, snap.capacity);
@@ -366,7 +377,7 @@ export class CallSimulator {
     call.endResult = 'human';
     if (this.#s.amd.enabled) {
       call.amdPassedHuman = true;
-      this.engineLedger.record('amd_passed_human', now);
+      this.#record('amd_passed_human', now);
     }
     if (now > call.deadlineMs) return this.#endUnconnected(slot, call, true);
     const agent = this.agents.popLongestIdle();
@@ -385,7 +396,7 @@ export class CallSimulator {
     if (call.truth === T_HUMAN) {
       this.connects++;
       this.engineLive++;
-      this.engineLedger.record('live_answer', now);
+      this.#record('live_answer', now);
       a.setState(agent, AGENT_TALK, now);
       const talkMs = Math.max(1, this.#callee.ms('talk'));
       this.talkMs += talkMs;
@@ -425,8 +436,8 @@ export class CallSimulator {
     if (abandoned) {
       this.engineLive++;
       this.engineAbandoned++;
-      this.engineLedger.record('live_answer', now);
-      this.engineLedger.record('abandon', now);
+      this.#record('live_answer', now);
+      this.#record('abandon', now);
       if (call.truth === T_HUMAN) this.#truthAbandon(call.answeredMs);
     }
     this.#emitCallEnded(call, call.endResult, undefined, abandoned);
@@ -457,7 +468,21 @@ export class CallSimulator {
   }
 
   #observe(obs: PacingObservation): void {
-    this.#o.policy.observe(obs);
+    this.#policy.observe(obs);
+  }
+
+  #record(event: AbandonLedgerEvent, atMs: number): void {
+    this.engineLedger.record(event, atMs);
+    this.#history?.record(event, atMs);
+  }
+
+  /** The dialer restarts: a new policy, the ledger rebuilt from the history as the runtime does. */
+  #restart(historyBucketMs: number): void {
+    this.restarts++;
+    const ledger = createCampaignLedger(scenarioLedgerSettings(this.#s));
+    restoreAbandonLedger(ledger, this.#history?.since(this.#now - ledger.windowMs, this.#now, historyBucketMs) ?? []);
+    this.engineLedger = ledger;
+    if (this.#o.newPolicy !== undefined) this.#policy = this.#o.newPolicy();
   }
 
   #sample(): void {

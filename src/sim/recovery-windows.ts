@@ -35,7 +35,10 @@ export function recoveryWindows(scenario: Scenario, days: number, liveBy10s: Flo
     for (const e of scenario.events ?? []) {
       if (e.day !== undefined && e.day !== day) continue;
       if (e.type === 'mass_login') marks.push({ kind: 'mass_login', atSec: e.atSec });
-      else marks.push({ kind: 'resume', atSec: e.atSec + e.durationSec });
+      else if (e.type === 'restart') {
+        // A restart inside the shift starts a new policy: its first minutes are a start's.
+        if (e.atSec < scenario.shiftHours * 3600) marks.push({ kind: 'start', atSec: e.atSec });
+      } else marks.push({ kind: 'resume', atSec: e.atSec + e.durationSec });
     }
     for (const m of marks) {
       const first = day * 8640 + Math.floor(m.atSec / 10);

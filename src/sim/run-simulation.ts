@@ -86,8 +86,10 @@ export function runSimulation(options: RunSimulationOptions): SimulationResult {
   if (!(tickMs >= 1 && tickMs <= 3_600_000)) {
     throw new PacerError('VALIDATION_FAILED', `tickMs must be from 1 to 3600000, got ${tickMs}`, { issues: [{ field: 'tickMs', reason: 'must be from 1 to 3600000' }] });
   }
-  const policy = typeof options.policy === 'function' ? options.policy() : createPacingPolicy(options.policy);
-  const sim = new CallSimulator({ scenario, policy, seed, days, tickMs, recordTimeline: options.recordTimeline ?? false, recordCallLog: options.recordCallLog ?? false });
+  const policyOption = options.policy;
+  const newPolicy = typeof policyOption === 'function' ? policyOption : () => createPacingPolicy(policyOption);
+  const policy = newPolicy();
+  const sim = new CallSimulator({ scenario, policy, newPolicy, seed, days, tickMs, recordTimeline: options.recordTimeline ?? false, recordCallLog: options.recordCallLog ?? false });
   sim.run();
 
   const area = sim.agents.area;
@@ -97,6 +99,8 @@ export function runSimulation(options: RunSimulationOptions): SimulationResult {
   const agentHours = availMs / 3_600_000;
   const windowHours = scenario.abandonWindow === '30d' ? 720 : 24;
   const windows = evaluateWindows(sim.metrics.liveByHour, sim.metrics.abandonedByHour, windowHours, scenario.maxAbandonRate);
+  const abandonTarget = scenario.campaign?.abandonTarget ?? null;
+  const overTarget = abandonTarget === null ? windows.overCap : evaluateWindows(sim.metrics.liveByHour, sim.metrics.abandonedByHour, windowHours, abandonTarget).overCap;
   let waitSum = 0;
   for (let i = 0; i < sim.metrics.waitCount; i++) waitSum += sim.metrics.waitsMs[i] ?? 0;
   const result: SimulationResult = {
@@ -119,6 +123,9 @@ export function runSimulation(options: RunSimulationOptions): SimulationResult {
     worstWindowAbandonRate: windows.worst,
     windowsOverCap: windows.overCap,
     windowsEvaluated: windows.evaluated,
+    abandonTarget,
+    windowsOverTarget: overTarget,
+    restarts: sim.restarts,
     utilization: availMs > 0 ? busyMs / availMs : 0,
     talkOccupancy: availMs > 0 ? talkMs / availMs : 0,
     meanAgentWaitSec: sim.metrics.waitCount > 0 ? waitSum / sim.metrics.waitCount / 1000 : 0,

@@ -2,7 +2,7 @@ import type { Scenario, ScenarioEvent } from './scenario.ts';
 
 /**
  * The state the scenario's `events` put the simulated campaign in: whether calls can be placed
- * (not during an outage or a pause), how many agents the mass logins added on top of the
+ * (not during an outage or a pause; a restart is the simulator's to carry out), how many agents the mass logins added on top of the
  * schedule, and when dialing last resumed after a pause (what the runtime tells the policy).
  *
  * @example
@@ -39,9 +39,10 @@ export class ScenarioEvents {
   }
 
   /** Event `index` starts; returns its duration in ms when it has an end to schedule. */
-  start(index: number): { endInMs?: number; agentsChanged: boolean } {
+  start(index: number): { endInMs?: number; agentsChanged: boolean; restart?: { historyBucketMs: number } } {
     const e = this.#events[index];
     if (e === undefined) return { agentsChanged: false };
+    if (e.type === 'restart') return { agentsChanged: false, restart: { historyBucketMs: (e.historyBucketSec ?? 60) * 1000 } };
     if (e.type === 'mass_login') {
       this.extraAgents += e.count;
       return { agentsChanged: true };
@@ -53,7 +54,7 @@ export class ScenarioEvents {
   /** Event `index` ends (outage or pause) at `nowMs`. */
   end(index: number, nowMs: number): void {
     const e = this.#events[index];
-    if (e === undefined || e.type === 'mass_login') return;
+    if (e === undefined || e.type === 'mass_login' || e.type === 'restart') return;
     this.#blocked = Math.max(0, this.#blocked - 1);
     if (this.#blocked === 0 && e.type === 'pause') this.resumedAtMs = nowMs;
   }

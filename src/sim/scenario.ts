@@ -128,12 +128,31 @@ export const MassLoginEventSchema = Type.Object(
   },
   { additionalProperties: false, description: 'many agents become ready at once' },
 );
-export const ScenarioEventSchema = Type.Union([OutageEventSchema, PauseEventSchema, MassLoginEventSchema], {
-  description: 'something that happens during a shift: outage, pause (and resume), mass login',
+export const RestartEventSchema = Type.Object(
+  {
+    type: Type.Literal('restart'),
+    atSec: Type.Number({ minimum: 0, exclusiveMaximum: 86_400, description: "when the dialer restarts, from the start of the day's shift (may be after the shift: a nightly restart)" }),
+    day: eventDay,
+    historyBucketSec: Type.Optional(Type.Union([Type.Literal(60), Type.Literal(3600)], {
+      description: 'width of the history buckets the ledger is restored from: 60 (what the runtime restores, default); 3600 reproduces the hourly restore of before issue 13',
+    })),
+  },
+  { additionalProperties: false, description: 'the dialer restarts: a new pacing policy, and the abandon ledger rebuilt from the call history through the runtime\'s restore function' },
+);
+export const ScenarioEventSchema = Type.Union([OutageEventSchema, PauseEventSchema, MassLoginEventSchema, RestartEventSchema], {
+  description: 'something that happens during a day: outage, pause (and resume), mass login, restart',
 });
 
 /** The event shapes, keyed by their `type` value. */
-export const eventBranches = { outage: OutageEventSchema, pause: PauseEventSchema, mass_login: MassLoginEventSchema } as const;
+export const eventBranches = { outage: OutageEventSchema, pause: PauseEventSchema, mass_login: MassLoginEventSchema, restart: RestartEventSchema } as const;
+
+export const CampaignSettingsSchema = Type.Object(
+  {
+    amdFalsePositiveRate: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1, description: "the campaign's configured AMD false-positive estimate, counted by the ledger in 24 h mode (default: the true amd.falsePositive, an estimate that is right)" })),
+    abandonTarget: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'planning target at or below maxAbandonRate (default: the cap)' })),
+  },
+  { additionalProperties: false, description: "the campaign's own settings, where they may differ from the scenario's truth" },
+);
 
 export const ScenarioSchema = Type.Object(
   {
@@ -165,7 +184,8 @@ export const ScenarioSchema = Type.Object(
     machineHandleSec: Type.Optional(DistributionSchema),
     abandonAfterSec: Type.Optional(Type.Number({ minimum: 0, maximum: 60, description: 'seconds after the greeting before an unconnected live call is abandoned (default 2)' })),
     maxLines: Type.Optional(Type.Integer({ minimum: 1, description: 'telephony sessions available (default unlimited)' })),
-    events: Type.Optional(Type.Array(ScenarioEventSchema, { maxItems: 1000, description: 'outages, pauses and mass logins during the shifts' })),
+    events: Type.Optional(Type.Array(ScenarioEventSchema, { maxItems: 1000, description: 'outages, pauses, mass logins and restarts' })),
+    campaign: Type.Optional(CampaignSettingsSchema),
   },
   { additionalProperties: false, $id: 'https://pacer.dev/schemas/scenario.schema.json', title: 'Pacer simulator scenario' },
 );
@@ -175,3 +195,4 @@ export type OutcomeMix = Static<typeof OutcomeMixSchema>;
 export type AgentStep = Static<typeof AgentStepSchema>;
 export type OutcomeStep = Static<typeof OutcomeStepSchema>;
 export type ScenarioEvent = Static<typeof ScenarioEventSchema>;
+export type ScenarioCampaignSettings = Static<typeof CampaignSettingsSchema>;

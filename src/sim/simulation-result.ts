@@ -74,6 +74,12 @@ export interface SimulationResult {
   worstWindowAbandonRate: number;
   windowsOverCap: number;
   windowsEvaluated: number;
+  /** The campaign's planning target (`scenario.campaign.abandonTarget`), null when it plans at the cap. */
+  abandonTarget: number | null;
+  /** Legal windows above the target (equal to `windowsOverCap` without one). */
+  windowsOverTarget: number;
+  /** Dialer restarts carried out (scenario `restart` events). */
+  restarts: number;
   /** (talk + wrap-up + machine handling) / logged-in time, paused time excluded. */
   utilization: number;
   /** Live talk / logged-in time, paused time excluded. */

@@ -150,12 +150,12 @@ function checkEvents(events: unknown, shiftSec: number | undefined, days: number
     const field = `events[${i}]`;
     if (!isRecord(event)) return void issues.push({ field, reason: 'must be an event object like { "type": "outage", "atSec": 3600, "durationSec": 30 }' });
     const type = event['type'];
-    if (type !== 'outage' && type !== 'pause' && type !== 'mass_login') {
-      return void issues.push({ field: `${field}.type`, reason: 'must be one of "outage", "pause", "mass_login"' });
+    if (type !== 'outage' && type !== 'pause' && type !== 'mass_login' && type !== 'restart') {
+      return void issues.push({ field: `${field}.type`, reason: 'must be one of "outage", "pause", "mass_login", "restart"' });
     }
     if (!check(eventBranches[type], event, field, issues)) return;
     const at = Number(event['atSec']);
-    if (shiftSec !== undefined && at >= shiftSec) issues.push({ field: `${field}.atSec`, reason: `must be inside the shift (< ${shiftSec} s)` });
+    if (type !== 'restart' && shiftSec !== undefined && at >= shiftSec) issues.push({ field: `${field}.atSec`, reason: `must be inside the shift (< ${shiftSec} s)` });
     const duration = event['durationSec'];
     if (shiftSec !== undefined && typeof duration === 'number' && at + duration > shiftSec) {
       issues.push({ field: `${field}.durationSec`, reason: `must end inside the shift (atSec + durationSec <= ${shiftSec} s)` });
@@ -201,6 +201,10 @@ export function validateScenario(input: unknown, source = 'scenario'): Scenario 
     check(ScenarioSchema.properties.agents.anyOf[0], agents, 'agents', issues);
   }
 
+  const campaign = input['campaign'];
+  if (isRecord(campaign) && typeof campaign['abandonTarget'] === 'number' && typeof input['maxAbandonRate'] === 'number' && campaign['abandonTarget'] > input['maxAbandonRate']) {
+    issues.push({ field: 'campaign.abandonTarget', reason: `must not exceed maxAbandonRate (${input['maxAbandonRate']})` });
+  }
   if (input['events'] !== undefined) checkEvents(input['events'], shiftSec, typeof input['days'] === 'number' ? input['days'] : undefined, issues);
 
   const outcomes = input['outcomes'];

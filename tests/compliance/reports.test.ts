@@ -58,12 +58,31 @@ describe('GET /v1/reports/abandonment', () => {
     expect(report).toMatchObject({ window: 'range', liveAnswers: 150, abandoned: 60 });
   });
 
-  it('adds the AMD false-positive estimate to the UK figure', async () => {
+  it('adds the AMD false-positive estimate to the UK figure (AMD-passed humans x rate / (1 - rate), as the ledger counts them)', async () => {
     const res = await t.get(`/v1/reports/abandonment?campaignId=${s.campaignId}&from=${new Date(NOW - 40 * DAY).toISOString()}&to=${new Date(NOW).toISOString()}&amdFalsePositiveRate=0.1`);
-    const report = JSON.parse(res.body) as { uk: { amdMachineDetections: number; estimatedAmdFalsePositives: number; rate: number } };
+    const report = JSON.parse(res.body) as { uk: { amdMachineDetections: number; amdPassedHumans: number; amdFalsePositiveSource: string; estimatedAmdFalsePositives: number; rate: number } };
     expect(report.uk.amdMachineDetections).toBe(60);
-    expect(report.uk.estimatedAmdFalsePositives).toBeCloseTo(6, 12);
-    expect(report.uk.rate).toBeCloseTo((60 + 6) / (150 + 6), 12);
+    // Every live answer of the mix was passed by the AMD as human.
+    expect(report.uk.amdPassedHumans).toBe(150);
+    expect(report.uk.amdFalsePositiveSource).toBe('request');
+    const estimated = (150 * 0.1) / 0.9;
+    expect(report.uk.estimatedAmdFalsePositives).toBeCloseTo(estimated, 9);
+    expect(report.uk.rate).toBeCloseTo((60 + estimated) / (150 + estimated), 12);
+  });
+
+  it("uses the campaign's own amdFalsePositiveRate and shows its source", async () => {
+    const url = `/v1/reports/abandonment?campaignId=${s.campaignId}&from=${new Date(NOW - 40 * DAY).toISOString()}&to=${new Date(NOW).toISOString()}`;
+    const before = JSON.parse((await t.get(url)).body) as { uk: { amdFalsePositiveRate: number; amdFalsePositiveSource: string; estimatedAmdFalsePositives: number } };
+    expect(before.uk).toMatchObject({ amdFalsePositiveRate: 0, amdFalsePositiveSource: 'configured', estimatedAmdFalsePositives: 0 });
+    await t.database.db.updateTable('campaigns').set({ amd_false_positive_rate: 0.02, amd_false_positive_source: 'measured' }).where('id', '=', s.campaignId).execute();
+    try {
+      const after = JSON.parse((await t.get(url)).body) as { uk: { amdFalsePositiveRate: number; amdFalsePositiveSource: string; estimatedAmdFalsePositives: number } };
+      expect(after.uk.amdFalsePositiveRate).toBeCloseTo(0.02, 12);
+      expect(after.uk.amdFalsePositiveSource).toBe('measured');
+      expect(after.uk.estimatedAmdFalsePositives).toBeCloseTo((150 * 0.02) / 0.98, 9);
+    } finally {
+      await t.database.db.updateTable('campaigns').set({ amd_false_positive_rate: 0, amd_false_positive_source: 'configured' }).where('id', '=', s.campaignId).execute();
+    }
   });
 
   it('rejects bad windows, unknown campaigns and roles without access, naming the field', async () => {

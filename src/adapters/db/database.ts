@@ -65,6 +65,10 @@ export interface CampaignsTable {
   recording_enabled: Generated<boolean>;
   recording_retention_days: Generated<number>;
   recording_abandon_message: Generated<boolean>;
+  /** AMD false-positive estimate and planning target (migration 0013). */
+  amd_false_positive_rate: NumericDefault;
+  amd_false_positive_source: Generated<'configured' | 'measured'>;
+  abandon_target: Numeric | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   deleted_at: Timestamp | null;

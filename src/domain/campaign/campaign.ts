@@ -13,6 +13,14 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 export const ABANDON_WINDOWS = ['30d', '24h'] as const;
 export type AbandonWindow = (typeof ABANDON_WINDOWS)[number];
 
+/**
+ * The evidence behind a campaign's AMD false-positive estimate (Ofcom's "reasoned estimate"):
+ * `configured`, a figure entered from the user's own testing; `measured`, a rate measured from the
+ * campaign's records (e.g. a sample of AMD-detected calls listened to).
+ */
+export const AMD_FALSE_POSITIVE_SOURCES = ['configured', 'measured'] as const;
+export type AmdFalsePositiveSource = (typeof AMD_FALSE_POSITIVE_SOURCES)[number];
+
 export const UNKNOWN_ZONE_POLICIES = ['deny', 'campaign_zone', 'strictest'] as const;
 export type UnknownZonePolicy = (typeof UNKNOWN_ZONE_POLICIES)[number];
 
@@ -66,6 +74,19 @@ export interface CampaignSettings {
   maxAbandonRate: number;
   abandonRateOverride: boolean;
   abandonWindow: AbandonWindow;
+  /**
+   * Planning target at or below `maxAbandonRate` (e.g. 0.02 for head-room): the pacing policies plan
+   * for it; null plans at the cap. The cap stays the legal limit reported.
+   */
+  abandonTarget: number | null;
+  /**
+   * Reasoned estimate of the AMD false-positive rate: share of live people the AMD classifies as
+   * machines (0 <= rate < 1, default 0). In 24 h mode the abandon ledger and the UK report add the
+   * estimated false positives (AMD-passed humans x rate / (1 - rate)) to both counts.
+   */
+  amdFalsePositiveRate: number;
+  /** Where `amdFalsePositiveRate` comes from (default `configured`). */
+  amdFalsePositiveSource: AmdFalsePositiveSource;
   /** E.164. */
   callerId: string;
   callingHours: CallingHours;
@@ -111,6 +132,9 @@ export interface CampaignInput {
   maxAbandonRate?: number;
   abandonRateOverride?: boolean;
   abandonWindow?: AbandonWindow;
+  abandonTarget?: number | null;
+  amdFalsePositiveRate?: number;
+  amdFalsePositiveSource?: AmdFalsePositiveSource;
   callerId?: string;
   callingHours?: Partial<CallingHours>;
   unknownZonePolicy?: UnknownZonePolicy;

@@ -2,7 +2,7 @@ import { IANAZone } from 'luxon';
 import { normalizePhoneNumber, type CountryCode } from '../leads/phone-number.ts';
 import { PacerError, type FieldIssue } from '../pacer-error.ts';
 import type { Role } from '../auth/role.ts';
-import { RETRY_OUTCOMES, type CampaignInput, type CampaignSettings, type RetryRules } from './campaign.ts';
+import { AMD_FALSE_POSITIVE_SOURCES, RETRY_OUTCOMES, type CampaignInput, type CampaignSettings, type RetryRules } from './campaign.ts';
 import {
   ABANDON_RATE_CEILING,
   DEFAULT_AMD,
@@ -42,6 +42,8 @@ function minutesOf(hhmm: string): number | undefined {
  *
  * Rules: `callingHours` inside the legal 08:00-21:00 (callee local time) with start before end;
  * `maxAbandonRate` in [0, 0.03] unless `abandonRateOverride` is set, which only an admin may do;
+ * `abandonTarget` null or in (0, maxAbandonRate]; `amdFalsePositiveRate` in [0, 1) (default 0) with
+ * `amdFalsePositiveSource` `configured` (default) or `measured`;
  * `callerId` a valid number, stored as E.164; `defaultTimeZone` a valid IANA zone, required by
  * `unknownZonePolicy: campaign_zone`; `ringTimeoutMs` >= 15000; `amd.voicemailMessage` required when
  * `amd.machineAction` is `voicemail`; `pacingRatio` required by the `ratio` policy; `recording`
@@ -89,6 +91,17 @@ export function resolveCampaignSettings(current: CampaignSettings | null, input:
     issue('maxAbandonRate', `must not exceed ${ABANDON_RATE_CEILING} (3% of live answers) unless an admin sets abandonRateOverride`);
   }
   const abandonWindow = input.abandonWindow ?? current?.abandonWindow ?? '30d';
+  const abandonTarget = input.abandonTarget !== undefined ? input.abandonTarget : (current?.abandonTarget ?? null);
+  if (abandonTarget !== null) {
+    if (!(typeof abandonTarget === 'number' && abandonTarget > 0 && abandonTarget <= 1)) issue('abandonTarget', 'must be a number above 0 and at most 1, or null (plan at the cap)');
+    else if (abandonTarget > maxAbandonRate) issue('abandonTarget', `must not exceed maxAbandonRate (${maxAbandonRate}): it is a target below the legal cap`);
+  }
+  const amdFalsePositiveRate = input.amdFalsePositiveRate ?? current?.amdFalsePositiveRate ?? 0;
+  if (!(typeof amdFalsePositiveRate === 'number' && amdFalsePositiveRate >= 0 && amdFalsePositiveRate < 1)) {
+    issue('amdFalsePositiveRate', 'must be a number from 0 to below 1 (share of live people the AMD classifies as machines)');
+  }
+  const amdFalsePositiveSource = input.amdFalsePositiveSource ?? current?.amdFalsePositiveSource ?? 'configured';
+  if (!(AMD_FALSE_POSITIVE_SOURCES as readonly string[]).includes(amdFalsePositiveSource)) issue('amdFalsePositiveSource', `must be one of ${AMD_FALSE_POSITIVE_SOURCES.join(', ')}`);
 
   let callerId = current?.callerId ?? '';
   if (input.callerId !== undefined) {
@@ -181,6 +194,9 @@ export function resolveCampaignSettings(current: CampaignSettings | null, input:
     maxAbandonRate,
     abandonRateOverride,
     abandonWindow,
+    abandonTarget,
+    amdFalsePositiveRate,
+    amdFalsePositiveSource,
     callerId,
     callingHours,
     unknownZonePolicy,

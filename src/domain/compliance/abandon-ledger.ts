@@ -1,4 +1,4 @@
-import type { AbandonBudgetSnapshot } from '../pacing/pacing-policy.ts';
+import { LEAVING_HORIZON_MS, type AbandonBudgetSnapshot } from '../pacing/pacing-policy.ts';
 
 /** The legal window over which the abandon rate is measured: 30 days (FTC/TSR), 24 hours (UK Ofcom). */
 export type AbandonWindow = '30d' | '24h';
@@ -51,6 +51,8 @@ export class AbandonLedger {
   readonly windowMs: number;
   readonly bucketMs: number;
   readonly maxAbandonRate: number;
+  /** The AMD false-positive rate whose estimate is added to both counts (0 when none is). */
+  readonly estimatedAmdFalsePositiveRate: number;
   readonly #fpFactor: number;
   readonly #slots: number;
   /** Per slot: bucket index held (-1 = empty), live answers, abandons, AMD humans passed. */
@@ -76,6 +78,7 @@ export class AbandonLedger {
     this.maxAbandonRate = options.maxAbandonRate;
     const countEstimate = options.countEstimatedAmdFalsePositives ?? options.window === '24h';
     this.#fpFactor = countEstimate ? fp / (1 - fp) : 0;
+    this.estimatedAmdFalsePositiveRate = countEstimate ? fp : 0;
     this.#slots = this.windowMs / this.bucketMs;
     this.#bucketIndex = new Float64Array(this.#slots).fill(-1);
     this.#live = new Float64Array(this.#slots);
@@ -116,7 +119,36 @@ export class AbandonLedger {
   snapshot(nowMs: number): AbandonBudgetSnapshot {
     this.#advance(Math.floor(nowMs / this.bucketMs));
     const estFp = this.#sumAmdHumans * this.#fpFactor;
-    return { maxAbandonRate: this.maxAbandonRate, liveAnswers: this.#sumLive + estFp, abandoned: this.#sumAbandoned + estFp };
+    return {
+      maxAbandonRate: this.maxAbandonRate,
+      liveAnswers: this.#sumLive + estFp,
+      abandoned: this.#sumAbandoned + estFp,
+      estimatedAmdFalsePositiveRate: this.estimatedAmdFalsePositiveRate,
+      leaving: this.#leaving(nowMs),
+    };
+  }
+
+  /** The raw counts over the window ending at `nowMs`, before any estimate (restoration checks, reports). */
+  totals(nowMs: number): { liveAnswers: number; abandoned: number; amdPassedHumans: number } {
+    this.#advance(Math.floor(nowMs / this.bucketMs));
+    return { liveAnswers: this.#sumLive, abandoned: this.#sumAbandoned, amdPassedHumans: this.#sumAmdHumans };
+  }
+
+  /** What leaves the window over the next {@link LEAVING_HORIZON_MS} (estimate included). */
+  #leaving(nowMs: number): { liveAnswers: number; abandoned: number } {
+    const last = Math.floor((nowMs + LEAVING_HORIZON_MS) / this.bucketMs) - this.#slots;
+    let live = 0;
+    let abandoned = 0;
+    let humans = 0;
+    for (let b = Math.max(this.#oldestKept, last - this.#slots + 1); b <= last; b++) {
+      const slot = b % this.#slots;
+      if (this.#bucketIndex[slot] !== b) continue;
+      live += this.#live[slot] ?? 0;
+      abandoned += this.#abandoned[slot] ?? 0;
+      humans += this.#amdHumans[slot] ?? 0;
+    }
+    const estFp = humans * this.#fpFactor;
+    return { liveAnswers: live + estFp, abandoned: abandoned + estFp };
   }
 
   /** abandoned / liveAnswers over the window (0 with no live answers). */

@@ -49,11 +49,13 @@ export interface AbandonmentCounts {
   abandonedWithMessage: number;
   /** Answers AMD classified as machine (their outcome is `machine`). */
   amdMachineDetections: number;
+  /** Live answers the AMD passed as human: the base of the false-positive estimate (as in the abandon ledger). */
+  amdPassedHumans: number;
 }
 
 /** Counts from records (the same rules the SQL report applies), e.g. to recompute a report from an export. */
 export function countAbandonment(records: Iterable<Readonly<AbandonmentInput>>): AbandonmentCounts {
-  const c: AbandonmentCounts = { liveAnswers: 0, abandoned: 0, abandonedWithMessage: 0, amdMachineDetections: 0 };
+  const c: AbandonmentCounts = { liveAnswers: 0, abandoned: 0, abandonedWithMessage: 0, amdMachineDetections: 0, amdPassedHumans: 0 };
   for (const r of records) {
     if (isLiveAnswer(r)) c.liveAnswers += 1;
     if (isAbandonedLiveAnswer(r)) {
@@ -61,14 +63,21 @@ export function countAbandonment(records: Iterable<Readonly<AbandonmentInput>>):
       if (r.messagePlayed) c.abandonedWithMessage += 1;
     }
     if (r.outcome === 'machine' && r.amdResult === 'machine') c.amdMachineDetections += 1;
+    if (isLiveAnswer(r) && r.amdResult === 'human') c.amdPassedHumans += 1;
   }
   return c;
 }
 
+/** Where the AMD false-positive rate of a UK figure came from: the campaign's setting (with its evidence) or the request. */
+export type AmdFalsePositiveRateSource = 'configured' | 'measured' | 'request';
+
 /** The UK (Ofcom) figure: AMD false positives are live people the dialer treated as machines. */
 export interface UkAbandonment {
   amdMachineDetections: number;
+  amdPassedHumans: number;
   amdFalsePositiveRate: number;
+  amdFalsePositiveSource: AmdFalsePositiveRateSource;
+  /** amdPassedHumans x rate / (1 - rate): the live people the AMD hung up on, by the estimate. */
   estimatedAmdFalsePositives: number;
   /** (abandoned + estimated false positives) / (live answers + estimated false positives). */
   rate: number;
@@ -78,14 +87,24 @@ export interface UkAbandonment {
  * Ofcom's Persistent Misuse statement (2016, annex "Calculating the abandoned call rate"): where AMD is
  * used, the abandoned call rate must include a reasoned estimate of AMD false positives (live calls
  * the AMD treated as machines and dropped), added to both the abandoned calls and the live calls.
- * Ofcom prescribes no fixed rate: the estimate must rest on the user's own testing; the caller passes it.
+ * Ofcom prescribes no fixed rate: the estimate must rest on the user's own testing. The rate is the
+ * campaign's `amdFalsePositiveRate` (share of live people the AMD classifies as machines), the same
+ * figure and formula the abandon ledger paces on: estimated = AMD-passed humans x rate / (1 - rate).
+ *
+ * @example
+ * ```ts
+ * ukAbandonment(counts, 0.01, 'measured').rate;
+ * ```
  */
-export function ukAbandonment(c: Readonly<AbandonmentCounts>, amdFalsePositiveRate: number): UkAbandonment {
-  const estimated = c.amdMachineDetections * amdFalsePositiveRate;
+export function ukAbandonment(c: Readonly<AbandonmentCounts>, amdFalsePositiveRate: number, source: AmdFalsePositiveRateSource = 'configured'): UkAbandonment {
+  const rate = Math.min(0.999, Math.max(0, amdFalsePositiveRate));
+  const estimated = (c.amdPassedHumans * rate) / (1 - rate);
   const denominator = c.liveAnswers + estimated;
   return {
     amdMachineDetections: c.amdMachineDetections,
+    amdPassedHumans: c.amdPassedHumans,
     amdFalsePositiveRate,
+    amdFalsePositiveSource: source,
     estimatedAmdFalsePositives: estimated,
     rate: denominator === 0 ? 0 : (c.abandoned + estimated) / denominator,
   };

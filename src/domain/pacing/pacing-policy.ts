@@ -41,10 +41,26 @@ export interface CallSnapshot {
 
 /** Live answers and abandons in the campaign's legal window (30 days, or 24 h in UK mode). */
 export interface AbandonBudgetSnapshot {
+  /** The rate the policies plan for: the legal cap, or the campaign's lower `abandonTarget`. */
   maxAbandonRate: number;
   liveAnswers: number;
   abandoned: number;
+  /**
+   * The AMD false-positive rate whose estimate the ledger already added to both counts (0 or absent:
+   * none). The predictive policy makes room only for the AMD drops beyond it, so the two never both
+   * count them, nor both leave them out.
+   */
+  estimatedAmdFalsePositiveRate?: number;
+  /**
+   * Optional: what leaves the legal window over the next {@link LEAVING_HORIZON_MS} (estimated
+   * false positives included), from the ledger's own buckets: exact after a restart, where a
+   * policy's own record starts empty.
+   */
+  leaving?: { liveAnswers: number; abandoned: number };
 }
+
+/** The period over which {@link AbandonBudgetSnapshot.leaving} is given (the predictive policy's planning period). */
+export const LEAVING_HORIZON_MS = 1_800_000;
 
 export interface PacingSnapshot {
   nowMs: number;

@@ -1,6 +1,6 @@
 import { PacerError } from '../pacer-error.ts';
 import type { FieldIssue } from '../pacer-error.ts';
-import type { PacingDecision, PacingObservation, PacingPolicy, PacingPolicyConfig, PacingSnapshot } from './pacing-policy.ts';
+import { LEAVING_HORIZON_MS, type PacingDecision, type PacingObservation, type PacingPolicy, type PacingPolicyConfig, type PacingSnapshot } from './pacing-policy.ts';
 import { abandonAllowance } from './predictive/abandon-allowance.ts';
 import { AgentReleaseModel } from './predictive/agent-release-model.ts';
 import { CallArrivalModel } from './predictive/call-arrival-model.ts';
@@ -33,7 +33,7 @@ import { rampLimit, RecentRequests, resolveDialLimits, type PredictiveDialLimits
  */
 
 /** The abandon budget is planned over this period (and what leaves the window in it). */
-const PLANNING_MS = 1_800_000;
+const PLANNING_MS = LEAVING_HORIZON_MS;
 /** Checkpoints per horizon. */
 const CHECKPOINTS = 8;
 /** Standard errors added to the live-answer share (margin shrinking with the sample). */
@@ -93,7 +93,6 @@ export function createPredictivePolicy(config: PacingPolicyConfig): PredictivePo
 
 class PredictivePacingPolicy implements PredictivePolicy {
   readonly name = 'predictive' as const;
-  readonly #config: PacingPolicyConfig;
   readonly #arrivals = new CallArrivalModel();
   readonly #release = new AgentReleaseModel();
   readonly #projection = new HorizonProjection(this.#arrivals, this.#release);
@@ -109,6 +108,8 @@ class PredictivePacingPolicy implements PredictivePolicy {
   #hiddenHumanShare = 0;
   /** The same with half a standard error (the small-team rule's Poisson law carries the randomness). */
   #smallTeamHiddenShare = 0;
+  /** The same without a margin: what goes beyond an estimate the ledger already counts. */
+  #hiddenPointShare = 0;
   #meanHandleSec = 0;
   readonly #calibration = new ModelCalibration({ memory: 300, priorFactor: 1.5, priorAbandons: 5 });
   #evaluatedAtMs = Number.NEGATIVE_INFINITY;
@@ -128,7 +129,6 @@ class PredictivePacingPolicy implements PredictivePolicy {
   readonly #forecast: WindowForecast;
 
   constructor(config: PacingPolicyConfig, limits: PredictiveDialLimits) {
-    this.#config = config;
     this.#limits = limits;
     this.#recent = new RecentRequests(limits.unconfirmedCallMs);
     this.#forecast =
@@ -247,7 +247,11 @@ class PredictivePacingPolicy implements PredictivePolicy {
     const surplusShare = Math.min(phase(sinceResume, this.#limits.warmupMs), phase(sinceLong, this.#limits.firstWarmupMs));
     this.#maybeRebuild(snapshot.nowMs);
 
-    const hidden = this.#config.abandonWindow === '24h' ? 0 : this.#hiddenHumanShare;
+    // The ledger counts the AMD drops its estimate covers (24 h mode, campaign's rate); room is
+    // made here only for those the policy sees beyond it.
+    // With an estimate counted, only what the policy's point estimate sees beyond it is added.
+    const counted = snapshot.budget.estimatedAmdFalsePositiveRate ?? 0;
+    const hidden = counted > 0 ? Math.max(0, this.#hiddenPointShare - counted) : this.#hiddenHumanShare;
     const planningAnswers = (active * (PLANNING_MS / 1000)) / Math.max(1, this.#meanHandleSec);
     const allowance = abandonAllowance(snapshot.budget, {
       hiddenHumanShare: hidden,
@@ -256,7 +260,7 @@ class PredictivePacingPolicy implements PredictivePolicy {
       amdDropShare: this.#hiddenHumanShare,
       surplusShare,
       smallTeamRisk: SMALL_TEAM_RISK,
-      smallTeamHiddenShare: this.#config.abandonWindow === '24h' ? 0 : this.#smallTeamHiddenShare,
+      smallTeamHiddenShare: counted > 0 ? hidden : this.#smallTeamHiddenShare,
     });
     const liveNow = this.#projection.project(snapshot);
     const factor = this.#calibration.factor;
@@ -319,10 +323,12 @@ class PredictivePacingPolicy implements PredictivePolicy {
   }
 
   /**
-   * What leaves the legal window over the planning period, from the policy's own record, scaled
+   * What leaves the legal window over the planning period: the ledger's figure, else from the policy's own record, scaled
    * to the ledger's counts (which may include estimated AMD drops the policy does not record).
    */
   #leaving(snapshot: PacingSnapshot): { liveAnswers: number; abandoned: number } {
+    // The ledger's own buckets when it gives them (exact, and restored after a restart).
+    if (snapshot.budget.leaving !== undefined) return snapshot.budget.leaving;
     const own = this.#forecast.inWindow(snapshot.nowMs);
     const out = this.#forecast.leaving(snapshot.nowMs, PLANNING_MS);
     const scale = (ledger: number, mine: number): number => (mine > 0 ? Math.min(2, Math.max(0.5, ledger / mine)) : 1);
@@ -360,6 +366,7 @@ class PredictivePacingPolicy implements PredictivePolicy {
     }
     this.#hiddenHumanShare = this.#hidden.share();
     this.#smallTeamHiddenShare = this.#hidden.share(SMALL_TEAM_HIDDEN_Z);
+    this.#hiddenPointShare = this.#hidden.share(0);
     this.#meanHandleSec = this.#release.meanHandleSec();
     this.#builtAtMs = nowMs;
     this.#builtVersion = version;

@@ -43,7 +43,7 @@ function campaignOf(id: string): Campaign {
   return {
     id, status: 'running', settingsVersion: 1, createdAt: new Date(startMs), updatedAt: new Date(startMs),
     name: 'e2e', dialMode: 'predictive', pacingPolicy: 'predictive', pacingRatio: null, maxAbandonRate: 0.03, abandonRateOverride: false,
-    abandonWindow: '30d', callerId: '+12125550199', callingHours: { start: '09:00', end: '20:00' }, unknownZonePolicy: 'deny', defaultTimeZone: null,
+    abandonWindow: '30d', abandonTarget: null, amdFalsePositiveRate: 0, amdFalsePositiveSource: 'configured', callerId: '+12125550199', callingHours: { start: '09:00', end: '20:00' }, unknownZonePolicy: 'deny', defaultTimeZone: null,
     ringTimeoutMs: 25_000, wrapUpLimitMs: 60_000, abandonMessage: 'id.wav', amd: { enabled: true, machineAction: 'hangup' },
     retryRules: { noAnswer: { delayMs: 3_600_000, maxAttempts: 2 }, busy: { delayMs: 600_000, maxAttempts: 2 }, machine: { delayMs: 3_600_000, maxAttempts: 1 }, failed: { delayMs: 3_600_000, maxAttempts: 1 } },
     maxAttemptsPerLead: 3, dncListIds: [], recording: { enabled: false, retentionDays: 90, abandonMessage: true },

@@ -18,11 +18,11 @@ describe('AbandonLedger', () => {
     l.record('live_answer', T0 + 10 * HOUR);
     l.record('abandon', T0 + 10 * HOUR);
     l.record('amd_hangup_live', T0 + 20 * HOUR);
-    expect(l.snapshot(T0 + 23 * HOUR)).toEqual({ maxAbandonRate: 0.03, liveAnswers: 3, abandoned: 2 });
+    expect(l.snapshot(T0 + 23 * HOUR)).toMatchObject({ maxAbandonRate: 0.03, liveAnswers: 3, abandoned: 2 });
     // The first minute bucket leaves the window 24 h later.
-    expect(l.snapshot(T0 + DAY + MIN)).toEqual({ maxAbandonRate: 0.03, liveAnswers: 2, abandoned: 2 });
-    expect(l.snapshot(T0 + DAY + 11 * HOUR)).toEqual({ maxAbandonRate: 0.03, liveAnswers: 1, abandoned: 1 });
-    expect(l.snapshot(T0 + 5 * DAY)).toEqual({ maxAbandonRate: 0.03, liveAnswers: 0, abandoned: 0 });
+    expect(l.snapshot(T0 + DAY + MIN)).toMatchObject({ maxAbandonRate: 0.03, liveAnswers: 2, abandoned: 2 });
+    expect(l.snapshot(T0 + DAY + 11 * HOUR)).toMatchObject({ maxAbandonRate: 0.03, liveAnswers: 1, abandoned: 1 });
+    expect(l.snapshot(T0 + 5 * DAY)).toMatchObject({ maxAbandonRate: 0.03, liveAnswers: 0, abandoned: 0 });
     // Too old to count once time has moved on.
     l.record('abandon', T0);
     expect(l.snapshot(T0 + 5 * DAY).abandoned).toBe(0);
@@ -53,7 +53,7 @@ describe('AbandonLedger', () => {
     const s = uk.snapshot(T0 + HOUR);
     expect(s.liveAnswers).toBeCloseTo(980 + est, 9);
     expect(s.abandoned).toBeCloseTo(10 + est, 9);
-    expect(us.snapshot(T0 + HOUR)).toEqual({ maxAbandonRate: 0.03, liveAnswers: 980, abandoned: 10 });
+    expect(us.snapshot(T0 + HOUR)).toMatchObject({ maxAbandonRate: 0.03, liveAnswers: 980, abandoned: 10 });
   });
 
   it('rejects impossible options', () => {

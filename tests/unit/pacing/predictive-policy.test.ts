@@ -175,7 +175,7 @@ describe('predictive policy', () => {
     expect(p.decide(snapshot(NOW + 1_000, 0, 0, { agents: paused })).callsToPlace).toBe(0);
   });
 
-  it('leaves room for AMD drops it infers in 30-day mode, but not when the ledger counts them (UK)', () => {
+  it('leaves room for the AMD drops it infers beyond those the ledger counts (UK: the campaign\'s estimate)', () => {
     const withHidden = (p: PredictivePolicy): PredictivePolicy => {
       train(p, 3_000, NOW - HOUR_MS);
       p.decide(snapshot(NOW - HOUR_MS, 3, 17)); // learns the human answer-time band
@@ -191,12 +191,18 @@ describe('predictive policy', () => {
     };
     const us = withHidden(policy('30d'));
     const uk = withHidden(policy('24h'));
+    const ukUncounted = withHidden(policy('24h'));
     const budget = { maxAbandonRate: 0.03, liveAnswers: 2_000, abandoned: 25 };
     const usDecision = us.decide(snapshot(NOW, 3, 17, { budget }));
-    const ukDecision = uk.decide(snapshot(NOW, 3, 17, { budget }));
+    // The UK ledger adds the campaign's estimate (at least what the policy infers) to both counts.
+    const ukDecision = uk.decide(snapshot(NOW, 3, 17, { budget: { ...budget, estimatedAmdFalsePositiveRate: 0.05 } }));
+    // A UK ledger without an estimate (a campaign with none configured): the policy must not assume one.
+    const uncountedDecision = ukUncounted.decide(snapshot(NOW, 3, 17, { budget }));
     expect(us.diagnostics().hiddenHumanShare).toBeGreaterThan(0.01);
     expect(uk.diagnostics().hiddenHumanShare).toBe(0);
+    expect(ukUncounted.diagnostics().hiddenHumanShare).toBeCloseTo(us.diagnostics().hiddenHumanShare, 12);
     expect(usDecision.reason).toBe('budget_spent_progressive');
+    expect(uncountedDecision.reason).toBe('budget_spent_progressive');
     expect(ukDecision.callsToPlace).toBeGreaterThan(usDecision.callsToPlace);
   });
 

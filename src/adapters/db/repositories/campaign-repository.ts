@@ -36,6 +36,9 @@ function toRow(s: CampaignSettings): Omit<NewCampaignRow, 'status'> {
     recording_enabled: s.recording.enabled,
     recording_retention_days: s.recording.retentionDays,
     recording_abandon_message: s.recording.abandonMessage,
+    amd_false_positive_rate: s.amdFalsePositiveRate,
+    amd_false_positive_source: s.amdFalsePositiveSource,
+    abandon_target: s.abandonTarget,
   };
 }
 
@@ -52,6 +55,9 @@ function fromRow(row: CampaignRow, dncListIds: string[]): Campaign {
     maxAbandonRate: Number(row.max_abandon_rate),
     abandonRateOverride: row.abandon_rate_override,
     abandonWindow: row.abandon_window,
+    abandonTarget: row.abandon_target === null ? null : Number(row.abandon_target),
+    amdFalsePositiveRate: Number(row.amd_false_positive_rate),
+    amdFalsePositiveSource: row.amd_false_positive_source,
     callerId: row.caller_id,
     callingHours: { start: row.calling_hours_start, end: row.calling_hours_end },
     unknownZonePolicy: row.unknown_zone_policy,

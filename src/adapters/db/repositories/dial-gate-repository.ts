@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { AbandonHistoryBucket } from '../../../domain/compliance/campaign-ledger.ts';
 import type { Database } from '../database.ts';
 
 export interface DncListVersion {
@@ -145,15 +146,22 @@ export class DialGateRepository {
       .execute();
   }
 
-  /** Live answers and abandons of a campaign per hour since `sinceMs` (to rebuild the ledger on start). */
-  async abandonHistory(campaignId: string, sinceMs: number): Promise<{ hourMs: number; liveAnswers: number; abandoned: number }[]> {
-    const r = await sql<{ hour: Date; live: string; abandoned: string }>`
-      SELECT date_trunc('hour', answered_at) AS hour,
-             count(*) FILTER (WHERE outcome = 'human') AS live,
-             count(*) FILTER (WHERE outcome = 'human' AND abandoned) AS abandoned
+  /**
+   * A campaign's abandon-ledger events per minute of call end since `sinceMs` (to restore the
+   * ledger on start or on a settings change): live answers, abandons and live answers the AMD passed
+   * as human (the base of the false-positive estimate). The runtime records these at call end, in
+   * a ledger bucketed per minute (24 h) or per hour (30 days), so the restored ledger equals the
+   * live one.
+   */
+  async abandonHistory(campaignId: string, sinceMs: number): Promise<AbandonHistoryBucket[]> {
+    const r = await sql<{ minute: Date; live: string; abandoned: string; amd_human: string }>`
+      SELECT date_trunc('minute', ended_at) AS minute,
+             count(*) AS live,
+             count(*) FILTER (WHERE abandoned) AS abandoned,
+             count(*) FILTER (WHERE amd_result = 'human') AS amd_human
       FROM call_attempts
-      WHERE campaign_id = ${campaignId} AND answered_at >= ${new Date(sinceMs)}
+      WHERE campaign_id = ${campaignId} AND outcome = 'human' AND ended_at >= ${new Date(sinceMs)}
       GROUP BY 1 ORDER BY 1`.execute(this.#db);
-    return r.rows.map((row) => ({ hourMs: row.hour.getTime(), liveAnswers: Number(row.live), abandoned: Number(row.abandoned) }));
+    return r.rows.map((row) => ({ atMs: row.minute.getTime(), liveAnswers: Number(row.live), abandoned: Number(row.abandoned), amdPassedHumans: Number(row.amd_human) }));
   }
 }

@@ -54,9 +54,18 @@ export class ReportRepository {
     return row?.created_at.getTime();
   }
 
+  /** The campaign's AMD false-positive estimate and its evidence (the UK figure's rate), or undefined when it does not exist. */
+  async amdFalsePositiveEstimate(campaignId: string): Promise<{ rate: number; source: 'configured' | 'measured'; amdEnabled: boolean } | undefined> {
+    const row = await this.#db.selectFrom('campaigns').select(['amd_false_positive_rate', 'amd_false_positive_source', 'amd']).where('id', '=', campaignId).executeTakeFirst();
+    if (row === undefined) return undefined;
+    const amd = row.amd as { enabled?: unknown } | null;
+    return { rate: Number(row.amd_false_positive_rate), source: row.amd_false_positive_source, amdEnabled: amd?.enabled !== false };
+  }
+
   async abandonmentCounts(campaignId: string, fromMs: number, toMs: number): Promise<AbandonmentCounts> {
-    const r = await sql<{ live: string; abandoned: string; with_message: string; machine: string }>`
+    const r = await sql<{ live: string; abandoned: string; with_message: string; machine: string; amd_human: string }>`
       SELECT count(*) FILTER (WHERE outcome = 'human') AS live,
+             count(*) FILTER (WHERE outcome = 'human' AND amd_result = 'human') AS amd_human,
              count(*) FILTER (WHERE ${ABANDONED}) AS abandoned,
              count(*) FILTER (WHERE ${ABANDONED} AND message_played) AS with_message,
              count(*) FILTER (WHERE outcome = 'machine' AND amd_result = 'machine') AS machine
@@ -68,6 +77,7 @@ export class ReportRepository {
       abandoned: Number(row?.abandoned ?? 0),
       abandonedWithMessage: Number(row?.with_message ?? 0),
       amdMachineDetections: Number(row?.machine ?? 0),
+      amdPassedHumans: Number(row?.amd_human ?? 0),
     };
   }
 

@@ -9,11 +9,6 @@ import { errorResponses } from '../schemas/error-body.ts';
 export interface ReportsRoutesOptions {
   reports: ReportRepository;
   clock: Clock;
-  /**
-   * The reasoned estimate of the AMD false-positive rate (share of AMD `machine` detections that were
-   * live people) used for the UK figure unless the request gives `amdFalsePositiveRate`. Default 0.
-   */
-  amdFalsePositiveRate?: number;
   /** Longest from/to range, days. Default 366. */
   maxRangeDays?: number;
 }
@@ -32,8 +27,10 @@ const AbandonmentReport = Type.Object({
   messagePlayedShare: Type.Number({ description: 'share of abandoned calls that heard the abandonment message' }),
   uk: Type.Object({
     amdMachineDetections: Type.Integer(),
-    amdFalsePositiveRate: Type.Number(),
-    estimatedAmdFalsePositives: Type.Number(),
+    amdPassedHumans: Type.Integer({ description: 'live answers the AMD passed as human (the base of the estimate)' }),
+    amdFalsePositiveRate: Type.Number({ description: "the campaign's reasoned estimate (share of live people the AMD classifies as machines), or the request's" }),
+    amdFalsePositiveSource: Type.Union([Type.Literal('configured'), Type.Literal('measured'), Type.Literal('request')], { description: "the estimate's evidence: the campaign's setting (configured / measured) or the request's what-if" }),
+    estimatedAmdFalsePositives: Type.Number({ description: 'amdPassedHumans x rate / (1 - rate), as the abandon ledger counts them' }),
     rate: Type.Number({ description: 'Ofcom: (abandoned + estimated AMD false positives) / (live answers + estimated AMD false positives)' }),
   }),
 });
@@ -76,7 +73,7 @@ const reportsRoutes: FastifyPluginAsyncTypebox<ReportsRoutesOptions> = async fun
         campaignId: Type.String({ format: 'uuid' }),
         window: Type.Optional(Type.String({ description: '30d, 24h, or omit and give from/to' })),
         ...RangeQuery,
-        amdFalsePositiveRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'reasoned estimate for the UK figure' })),
+        amdFalsePositiveRate: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1, description: "what-if: this rate instead of the campaign's amdFalsePositiveRate for the UK figure" })),
       }, { additionalProperties: false }),
       response: { 200: AbandonmentReport, ...errorResponses(400, 401, 403, 404) },
     },
@@ -85,6 +82,10 @@ const reportsRoutes: FastifyPluginAsyncTypebox<ReportsRoutesOptions> = async fun
     const startMs = await campaignStart(q.campaignId);
     const w = resolveReportWindow(q, opts.clock.nowMs(), { campaignStartMs: startMs, maxRangeMs });
     const counts = await opts.reports.abandonmentCounts(q.campaignId, w.fromMs, w.toMs);
+    const estimate = await opts.reports.amdFalsePositiveEstimate(q.campaignId);
+    const uk = q.amdFalsePositiveRate !== undefined
+      ? ukAbandonment(counts, q.amdFalsePositiveRate, 'request')
+      : ukAbandonment(counts, estimate?.amdEnabled === false ? 0 : (estimate?.rate ?? 0), estimate?.source ?? 'configured');
     return {
       campaignId: q.campaignId,
       window: w.window,
@@ -94,7 +95,7 @@ const reportsRoutes: FastifyPluginAsyncTypebox<ReportsRoutesOptions> = async fun
       abandoned: counts.abandoned,
       rate: counts.liveAnswers === 0 ? 0 : counts.abandoned / counts.liveAnswers,
       messagePlayedShare: counts.abandoned === 0 ? 0 : counts.abandonedWithMessage / counts.abandoned,
-      uk: ukAbandonment(counts, q.amdFalsePositiveRate ?? opts.amdFalsePositiveRate ?? 0),
+      uk,
     };
   });
 

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import {
   ABANDON_WINDOWS,
+  AMD_FALSE_POSITIVE_SOURCES,
   CAMPAIGN_STATUSES,
   DIAL_MODES,
   MACHINE_ACTIONS,
@@ -26,6 +27,9 @@ const inputFields = {
   maxAbandonRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Default 0.03; above 0.03 only with abandonRateOverride (admin only)' })),
   abandonRateOverride: Type.Optional(Type.Boolean({ description: 'Admin only: allows maxAbandonRate above 0.03' })),
   abandonWindow: Type.Optional(Type.Enum([...ABANDON_WINDOWS], { description: '30d (FTC) or 24h (Ofcom)' })),
+  abandonTarget: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1 }), Type.Null()], { description: 'Planning target at or below maxAbandonRate (e.g. 0.02 for head-room); null (or 0) plans at the cap' })),
+  amdFalsePositiveRate: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1, description: "Reasoned estimate (Ofcom) of the share of live people the AMD classifies as machines; default 0. Counted in 24h mode" })),
+  amdFalsePositiveSource: Type.Optional(Type.Enum([...AMD_FALSE_POSITIVE_SOURCES], { description: 'Evidence for amdFalsePositiveRate: configured (own testing, default) or measured (from the records)' })),
   callerId: Type.String({ minLength: 1, maxLength: 32, description: 'Caller ID, stored as E.164' }),
   callingHours: Type.Optional(
     Type.Object(
@@ -85,6 +89,9 @@ export const CampaignSchema = Type.Object({
   maxAbandonRate: Type.Number(),
   abandonRateOverride: Type.Boolean(),
   abandonWindow: Type.Enum([...ABANDON_WINDOWS]),
+  abandonTarget: Type.Union([Type.Number(), Type.Null()]),
+  amdFalsePositiveRate: Type.Number(),
+  amdFalsePositiveSource: Type.Enum([...AMD_FALSE_POSITIVE_SOURCES]),
   callerId: Type.String(),
   callingHours: Type.Object({ start: Type.String(), end: Type.String() }),
   unknownZonePolicy: Type.Enum([...UNKNOWN_ZONE_POLICIES]),
