@@ -1,5 +1,8 @@
 /**
- * `npm run bench:pacing [-- --quick] [--seeds N] [--days D] [--workers W] [--out FILE] [--skip-headline] [--recovery-only] [--shared-only]`
+ * `npm run bench:pacing [-- --quick] [--seeds N] [--days D] [--workers W] [--out FILE] [--skip-headline] [--recovery-only] [--shared-only] [--uk-only]`
+ *
+ * `--uk-only`: only the UK 24 h production-wiring comparison (issue 13), printed (and written to
+ * `--out` when given; the report is not rewritten).
  *
  * Every pacing policy on a grid of scenarios (team size, live-answer rate, talk time, AMD errors,
  * a regime change), the shared scenarios of `../shared/pacing` (3 seeds x their own days), several seeds each, plus the best fixed ratio chosen in hindsight (highest
@@ -19,6 +22,8 @@ import { loadScenario } from '../src/sim/load-scenario.ts';
 import { runSimulation } from '../src/sim/run-simulation.ts';
 import type { Scenario } from '../src/sim/scenario.ts';
 import { sharedGrid } from './support/shared-scenarios.ts';
+import { policyBeforeIssue13 } from './support/before-issue-13.ts';
+import { ukPolicy, ukTable, ukVariants } from './support/uk-production.ts';
 
 interface Task {
   id: number;
@@ -26,6 +31,8 @@ interface Task {
   policy: PacingPolicyConfig;
   seed: number;
   days: number;
+  /** Drive the predictive policy as production wired it before issue 13. */
+  before?: boolean;
 }
 interface Outcome {
   id: number;
@@ -33,6 +40,8 @@ interface Outcome {
   abandonRate: number;
   worstWindowAbandonRate: number;
   windowsOverCap: number;
+  windowsOverTarget: number;
+  windowsOver2: number;
   utilization: number;
   meanAgentWaitSec: number;
   p95AgentWaitSec: number;
@@ -49,12 +58,14 @@ interface Outcome {
 function simulate(task: Task): Outcome {
   const t0 = performance.now();
   try {
-    const r = runSimulation({ scenario: task.scenario, policy: task.policy, seed: task.seed, days: task.days });
+    const r = runSimulation({ scenario: task.scenario, policy: task.before === true ? policyBeforeIssue13(task.policy) : task.policy, seed: task.seed, days: task.days });
     return {
       id: task.id,
       abandonRate: r.abandonRate,
       worstWindowAbandonRate: r.worstWindowAbandonRate,
       windowsOverCap: r.windowsOverCap,
+      windowsOverTarget: r.windowsOverTarget,
+      windowsOver2: r.windowsOverTwoPercent,
       utilization: r.utilization,
       meanAgentWaitSec: r.meanAgentWaitSec,
       p95AgentWaitSec: r.p95AgentWaitSec,
@@ -67,7 +78,7 @@ function simulate(task: Task): Outcome {
     };
   } catch (err) {
     if (!isPacerError(err)) throw err;
-    return { id: task.id, error: `${err.code}: ${err.message}`, abandonRate: 0, worstWindowAbandonRate: 0, windowsOverCap: 0, utilization: 0, meanAgentWaitSec: 0, p95AgentWaitSec: 0, connectsPerAgentHour: 0, worstRecovery5: 0, worstRecovery15: 0, recoveryOverCap5: 0, firstHourRates: [], cpuMs: performance.now() - t0 };
+    return { id: task.id, error: `${err.code}: ${err.message}`, abandonRate: 0, worstWindowAbandonRate: 0, windowsOverCap: 0, windowsOverTarget: 0, windowsOver2: 0, utilization: 0, meanAgentWaitSec: 0, p95AgentWaitSec: 0, connectsPerAgentHour: 0, worstRecovery5: 0, worstRecovery15: 0, recoveryOverCap5: 0, firstHourRates: [], cpuMs: performance.now() - t0 };
   }
 }
 
@@ -287,6 +298,17 @@ async function evaluate(scenarios: readonly GridScenario[], seeds: readonly numb
   return rows;
 }
 
+/** UK 24 h as production runs it, before and after issue 13 (3 seeds each, side by side). */
+async function ukComparison(pool: Pool, days: number | undefined): Promise<string> {
+  const variants = ukVariants(loadScenario(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'pacing', 'uk-24h.json')));
+  const tasks = variants.flatMap((v, vi) => [1, 2, 3].map((seed) => ({ vi, task: { id: id++, scenario: v.scenario, seed, days: days ?? v.scenario.days, policy: ukPolicy(v.scenario), before: v.before } })));
+  const res = await pool.runAll(tasks.map((t) => t.task));
+  const rows = variants.map((variant, vi) => ({ variant, outcomes: tasks.filter((t) => t.vi === vi).map((t) => res.get(t.task.id)).filter((o): o is Outcome => o !== undefined) }));
+  const error = rows.flatMap((r) => r.outcomes).find((o) => o.error !== undefined);
+  if (error?.error !== undefined) throw new Error(`UK comparison: ${error.error}`);
+  return ukTable(rows);
+}
+
 const pct = (x: number, d = 1) => `${(x * 100).toFixed(d)} %`;
 
 function table(rows: readonly Row[]): string {
@@ -309,7 +331,7 @@ function timeIt(fn: () => void): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, 'skip-headline': { type: 'boolean' }, 'recovery-only': { type: 'boolean' }, 'shared-only': { type: 'boolean' }, seeds: { type: 'string' }, days: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, 'skip-headline': { type: 'boolean' }, 'recovery-only': { type: 'boolean' }, 'shared-only': { type: 'boolean' }, 'uk-only': { type: 'boolean' }, seeds: { type: 'string' }, days: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' } },
     strict: true,
   });
   const quick = values.quick === true;
@@ -326,7 +348,8 @@ async function main(): Promise<void> {
 
   // Speed: 100 agents x 20 eight-hour days.
   const ref100 = loadScenario('reference-100');
-  const skipPerf = values['recovery-only'] === true || values['shared-only'] === true;
+  const ukOnly = values['uk-only'] === true;
+  const skipPerf = values['recovery-only'] === true || values['shared-only'] === true || ukOnly;
   const perf = skipPerf ? { progressive: 0, ratio: 0, predictive: 0 } : {
     progressive: timeIt(() => runSimulation({ scenario: ref100, policy: { name: 'progressive', maxAbandonRate: 0.03, abandonWindow: '30d' }, seed: 1, days: 20 })),
     ratio: timeIt(() => runSimulation({ scenario: ref100, policy: { name: 'ratio', ratio: 2.5, maxAbandonRate: 0.03, abandonWindow: '30d' }, seed: 1, days: 20 })),
@@ -342,6 +365,14 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:pacing: a worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });
+  const ukDays = values.days === undefined ? undefined : days;
+  const ukText = await ukComparison(pool, ukDays);
+  process.stdout.write(`UK 24 h as production runs it (nightly restart, 3 seeds x ${ukDays ?? 'the scenario\'s'} days):\n${ukText}\n`);
+  if (ukOnly) {
+    await pool.close();
+    if (values.out !== undefined) writeFileSync(values.out, `${ukText}\n`);
+    return;
+  }
   const recoveryOnly = values['recovery-only'] === true;
   const headline = values['skip-headline'] === true || recoveryOnly || values['shared-only'] === true ? new Map<string, Row[]>() : await evaluate(headlineScenarios, [1, 2, 3], 5, 0.1, pool, WITH_UNLIMITED);
   const headlineText = [...headline].map(([label, rows]) => `### ${label} (3 seeds x 5 days)\n\n${table(rows)}`).join('\n\n');
@@ -391,6 +422,15 @@ Speed (one thread, CPU time): 100 agents x 20 eight-hour days: progressive ${per
 ## Headline
 
 ${headlineText}
+
+## UK 24 h as production runs it (issue 13)
+
+\`uk-24h\` (true AMD false-positive rate 1 %) with the campaign's configured estimate, a nightly
+restart at 20:00 (new policy, ledger rebuilt from the history) and the runtime's wiring; *before*
+replays the wiring before issue 13 (no estimate setting, hourly restore, a policy that assumed the
+ledger counted the false positives). 3 seeds x ${ukDays ?? 'the scenario\'s 5'} days; ground truth.
+
+${ukText}
 ${body}`;
   writeFileSync(out, md);
   process.stdout.write(`wrote ${out} in ${wallSec.toFixed(0)} s\n`);

@@ -125,6 +125,7 @@ export function runSimulation(options: RunSimulationOptions): SimulationResult {
     windowsEvaluated: windows.evaluated,
     abandonTarget,
     windowsOverTarget: overTarget,
+    windowsOverTwoPercent: evaluateWindows(sim.metrics.liveByHour, sim.metrics.abandonedByHour, windowHours, 0.02).overCap,
     restarts: sim.restarts,
     utilization: availMs > 0 ? busyMs / availMs : 0,
     talkOccupancy: availMs > 0 ? talkMs / availMs : 0,

@@ -78,6 +78,8 @@ export interface SimulationResult {
   abandonTarget: number | null;
   /** Legal windows above the target (equal to `windowsOverCap` without one). */
   windowsOverTarget: number;
+  /** Legal windows above 2 % (the head-room a compliance officer may ask for), whatever the target. */
+  windowsOverTwoPercent: number;
   /** Dialer restarts carried out (scenario `restart` events). */
   restarts: number;
   /** (talk + wrap-up + machine handling) / logged-in time, paused time excluded. */

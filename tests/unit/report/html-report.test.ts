@@ -48,6 +48,7 @@ function result(overrides: Partial<SimulationResult> = {}): SimulationResult {
     windowsEvaluated: 1,
     abandonTarget: null,
     windowsOverTarget: 0,
+    windowsOverTwoPercent: 0,
     restarts: 0,
     utilization: 0.8123,
     talkOccupancy: 0.61,
