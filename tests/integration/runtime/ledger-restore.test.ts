@@ -89,4 +89,30 @@ describe('abandon ledger across a restart (issue 13)', () => {
       expect({ t, live: b.liveAnswers, abandoned: b.abandoned }).toEqual({ t, live: a.liveAnswers, abandoned: a.abandoned });
     }
   });
+
+  it("a running campaign's new AMD estimate reaches its ledger from the next tick, rebuilt from the records", async () => {
+    const { db } = handle;
+    const { campaignId, agentIds } = await seedCampaign(db, { leads: 300, agents: 4 });
+    const campaign = campaignOf(campaignId, { abandonWindow: '24h', amd: { enabled: true, machineAction: 'hangup' } });
+    const n = node(START_MS, campaign);
+    await n.runtime.start();
+    const runner = n.runtime.runner(campaignId);
+    if (runner === undefined) throw new Error('campaign not running');
+    for (const id of agentIds) await n.agents.login(id, runner.coordinator);
+    await n.scheduler.advanceBy(8 * 60_000, () => n.runtime.whenIdle());
+    const before = runner.stats();
+    expect(before.liveAnswers).toBeGreaterThan(0);
+    // No estimate configured: the ledger holds whole calls only.
+    expect(Number.isInteger(before.liveAnswers)).toBe(true);
+    n.runtime.campaignChanged({ ...campaign, amdFalsePositiveRate: 0.02, amdFalsePositiveSource: 'measured', abandonTarget: 0.02, settingsVersion: 2 });
+    await n.scheduler.advanceBy(2_000, () => n.runtime.whenIdle());
+    await runner.flush();
+    const human = await db.selectFrom('call_attempts').select((eb) => eb.fn.countAll<string>().as('n')).where('campaign_id', '=', campaignId).where('outcome', '=', 'human').where('ended_at', 'is not', null).executeTakeFirstOrThrow();
+    const after = runner.stats();
+    // Rebuilt from the records with the estimate added (AMD-passed humans x 0.02 / 0.98).
+    expect(after.liveAnswers).toBeGreaterThan(Number(human.n));
+    expect(after.liveAnswers).toBeLessThan(Number(human.n) + 1);
+    expect(Number.isInteger(after.liveAnswers)).toBe(false);
+    await n.runtime.close({ hangup: true });
+  });
 });
