@@ -8,7 +8,7 @@ import { RedisServer } from '../faults/support/redis-server.ts';
 import { killNine, outageMs, postgresOutage, redisOutage, sigtermDrain } from '../faults/support/scenarios.ts';
 import { dncWhileDialing, pauseResumeCycles } from '../faults/support/command-faults.ts';
 import { nightSecondNumbers, overlappingNumbers, sharedNumbers } from '../faults/support/number-faults.ts';
-import { abandonInvariants } from '../faults/support/abandon-invariants.ts';
+import { abandonInvariants, forcedAbandons } from '../faults/support/abandon-invariants.ts';
 import { dayAndNightZones } from '../faults/support/zones.ts';
 import { row } from '../faults/support/rows.ts';
 
@@ -18,7 +18,7 @@ import { row } from '../faults/support/rows.ts';
  * own redis-server, a few hundred simulated agents, and each fault of issue 11 injected mid-campaign:
  * `kill -9` three times, PostgreSQL fast shutdown and SIGSTOP, Redis stopped (each FAULT_OUTAGE_MS,
  * default 30 s), DNC numbers added every 150 ms while dialing, pause/resume cycles, second numbers
- * in night zones, two campaigns sharing numbers, then SIGTERM with at least 300 calls in flight
+ * in night zones, two campaigns sharing numbers, abandons forced by a fixed ratio, then SIGTERM with at least 300 calls in flight
  * (restarted with FAULT_DRAIN_AGENTS, default 400, simulated agents for it), and last the abandon
  * invariants over the whole run. It asserts invariants (never speeds), prints one table and writes
  * it to FAULTS_REPORT when that is set (e.g. docs/benchmarks/faults-latest.md).
@@ -117,6 +117,13 @@ describe(`pacer serve under faults (real processes, ${AGENTS} agents)`, () => {
   it('two running campaigns sharing numbers', async () => {
     if (cluster === undefined || pacer === undefined) throw new Error('setup failed');
     const result = await sharedNumbers(cluster, pacer, { day: ZONES.day, leads: 800, runMs: 40_000 });
+    rows.push(...result);
+    expect(failed(result)).toEqual([]);
+  }, 300_000);
+
+  it('abandons forced by a fixed ratio: every one hears the identification message', async () => {
+    if (cluster === undefined || pacer === undefined) throw new Error('setup failed');
+    const result = await forcedAbandons(cluster, pacer, { zones: ZONES.day, ratio: 10, leads: 1_200, runMs: 30_000 });
     rows.push(...result);
     expect(failed(result)).toEqual([]);
   }, 300_000);

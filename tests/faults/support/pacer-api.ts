@@ -26,9 +26,11 @@ export interface FaultCampaignSettings {
   dncListIds?: string[];
   /** Short retry delays make a lead's second number come up within the test. */
   retryDelayMs?: number;
+  /** A fixed ratio (lines per ready agent) instead of the predictive policy. */
+  ratio?: number;
 }
 
-/** A predictive campaign with 08:00-21:00 calling hours (the legal window), as a manager would create it. */
+/** A predictive campaign (or fixed ratio) with 08:00-21:00 calling hours (the legal window), as a manager would create it. */
 export async function createCampaign(pacer: PacerProcess, s: FaultCampaignSettings): Promise<string> {
   const retry = s.retryDelayMs === undefined ? {} : {
     retryRules: {
@@ -46,6 +48,7 @@ export async function createCampaign(pacer: PacerProcess, s: FaultCampaignSettin
     abandonMessage: 'fault-identification.wav',
     wrapUpLimitMs: 30_000,
     ...retry,
+    ...(s.ratio === undefined ? {} : { pacingPolicy: 'ratio', pacingRatio: s.ratio }),
     ...(s.dncListIds === undefined ? {} : { dncListIds: s.dncListIds }),
   });
   expectStatus(`create campaign ${s.name}`, r, 201);
@@ -57,7 +60,7 @@ export interface LeadRow {
   phone2?: string;
 }
 
-/** Imports `rows` as a CSV (phone, phone2, first_name) and waits for the import to complete. */
+/** Imports `rows` as a CSV (phone, phone2, first_name) and waits for the import to complete; throws when it accepted no row. */
 export async function importLeads(pacer: PacerProcess, campaignId: string, rows: readonly LeadRow[]): Promise<{ accepted: number; rejected: number; duplicates: number }> {
   const csv = ['phone,phone2,first_name', ...rows.map((r, i) => `${r.phone},${r.phone2 ?? ''},Fault${i + 1}`)].join('\n');
   const started = await pacer.send('POST', `/v1/campaigns/${campaignId}/leads?name=faults`, `${csv}\n`, 'text/csv');
@@ -69,7 +72,10 @@ export async function importLeads(pacer: PacerProcess, campaignId: string, rows:
     if (status === 'failed') throw new Error(`import failed: ${JSON.stringify(r.json)}`);
     return status === 'completed' ? r.json : undefined;
   }, 120_000, 250);
-  return { accepted: Number(field(done, 'rowsAccepted')), rejected: Number(field(done, 'rowsRejected')), duplicates: Number(field(done, 'rowsDuplicate')) };
+  const counts = { accepted: Number(field(done, 'rowsAccepted')), rejected: Number(field(done, 'rowsRejected')), duplicates: Number(field(done, 'rowsDuplicate')) };
+  // A scenario on a campaign without leads would fail later with a less telling CONFLICT at start.
+  if (rows.length > 0 && !(counts.accepted > 0)) throw new Error(`import ${importId} into ${campaignId} accepted no row of ${rows.length}: ${JSON.stringify(done)}`);
+  return counts;
 }
 
 export async function createDncList(pacer: PacerProcess, name: string, scope: 'global' | 'campaign'): Promise<string> {
