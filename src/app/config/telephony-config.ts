@@ -22,6 +22,7 @@ export const TELEPHONY_SETTINGS = {
   beepEngine: 'PACER_BEEP_ENGINE',
   mediaMaxSessions: 'PACER_MEDIA_MAX_SESSIONS',
   mediaMaxCps: 'PACER_MEDIA_MAX_CPS',
+  mediaWarmEndpoints: 'PACER_MEDIA_WARM_ENDPOINTS',
   mediaListenAddress: 'PACER_MEDIA_LISTEN_ADDRESS',
   mediaAdvertisedAddress: 'PACER_MEDIA_ADVERTISED_ADDRESS',
   fsRecordingsDir: 'PACER_FS_RECORDINGS_DIR',
@@ -52,6 +53,8 @@ export function readDrachtioOptions<K extends string>(r: SettingReaders<K | Tele
   const amdTimeoutMs = r.num('amdTimeoutMs', 5_000, (n) => Number.isInteger(n) && n >= 500 && n <= 60_000, 'must be an integer 500-60000');
   const maxSessions = r.num('mediaMaxSessions', 500, (n) => Number.isInteger(n) && n >= 1, 'must be a positive integer');
   const maxCps = r.num('mediaMaxCps', 30, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'must be an integer 1-10000');
+  // Idle endpoints kept ready per media server; busy/unanswered calls give theirs back (0: off).
+  const warmEndpoints = r.num('mediaWarmEndpoints', 0, (n) => Number.isInteger(n) && n >= 0 && n <= maxSessions, 'must be an integer 0-PACER_MEDIA_MAX_SESSIONS');
   // Where FreeSWITCH's outbound ESL connections reach Pacer (drachtio-fsmrf's listen address and
   // the one it advertises in X-esl-outbound); unset: fsmrf picks the host's first non-loopback IPv4.
   const listenAddress = r.str('mediaListenAddress');
@@ -72,7 +75,7 @@ export function readDrachtioOptions<K extends string>(r: SettingReaders<K | Tele
       r.issues.push({ field: `${r.fieldOf('freeswitchUrl')}[${i}]`, reason: 'must look like esl://<password>@host:8021' });
       return [];
     }
-    return [{ id: `fs${i + 1}`, eslHost: u.hostname, eslPort: Number(u.port || 8021), eslSecret: decodeURIComponent(u.password || u.username || 'ClueCon'), maxSessions, maxCps, hasModAmd: amdEngine === 'mod_amd', hasModAvmd: beepEngine === 'mod_avmd', ...(listenAddress === null ? {} : { listenAddress }), ...(advertisedAddress === null ? {} : { advertisedAddress }) }];
+    return [{ id: `fs${i + 1}`, eslHost: u.hostname, eslPort: Number(u.port || 8021), eslSecret: decodeURIComponent(u.password || u.username || 'ClueCon'), maxSessions, maxCps, ...(warmEndpoints === 0 ? {} : { warmEndpoints }), hasModAmd: amdEngine === 'mod_amd', hasModAvmd: beepEngine === 'mod_avmd', ...(listenAddress === null ? {} : { listenAddress }), ...(advertisedAddress === null ? {} : { advertisedAddress }) }];
   });
   if (trunkUri === null) missing('trunkUri', 'the carrier trunk, e.g. sip:{to}@carrier.example.com');
   if (drachtio === null || drachtio === undefined || trunkUri === null || mediaServers.length === 0) return null;

@@ -294,13 +294,13 @@ export interface LiveRig {
 /** A real adapter (drachtio-srf, drachtio-fsmrf with listen address 127.0.0.1) on the live stack. */
 export async function startLiveRig(
   overrides: Partial<Pick<DrachtioAdapterOptions, 'amd' | 'beep' | 'recordingsDir'>> = {},
-  limits: { maxSessions?: number; maxCps?: number } = {},
+  limits: { maxSessions?: number; maxCps?: number; warmEndpoints?: number } = {},
 ): Promise<LiveRig> {
   const env = liveEnv();
   const options: DrachtioAdapterOptions = {
     drachtio: { host: env.drachtio.hostname, port: Number(env.drachtio.port || 9022), secret: decodeURIComponent(env.drachtio.username) },
     mediaServers: [
-      { id: 'fs1', eslHost: env.freeswitch.hostname, eslPort: Number(env.freeswitch.port || 8021), eslSecret: decodeURIComponent(env.freeswitch.username), maxSessions: limits.maxSessions ?? 100, maxCps: limits.maxCps ?? 20, hasModAmd: true, hasModAvmd: true, listenAddress: '127.0.0.1' },
+      { id: 'fs1', eslHost: env.freeswitch.hostname, eslPort: Number(env.freeswitch.port || 8021), eslSecret: decodeURIComponent(env.freeswitch.username), maxSessions: limits.maxSessions ?? 100, maxCps: limits.maxCps ?? 20, ...(limits.warmEndpoints === undefined ? {} : { warmEndpoints: limits.warmEndpoints }), hasModAmd: true, hasModAvmd: true, listenAddress: '127.0.0.1' },
     ],
     trunk: { uri: env.trunkUri },
     amd: { engine: 'mod_amd', timeoutMs: 8000 },
@@ -343,12 +343,18 @@ export async function startLiveRig(
     async dial(to, amd = { enabled: false }, ringTimeoutMs = 15_000) {
       const callId = liveCallId(to.slice(-1));
       const rec = new CallRecorder();
-      // The endpoint is created synchronously within originate(): tag it with the call id.
+      // The endpoint is created synchronously within originate(): tag it with the call id. A warm
+      // endpoint (created earlier) is known from the adapter once the call's first event comes.
+      let channel: string | undefined;
+      const onEvent: typeof rec.onEvent = (event) => {
+        channel ??= telephony.channelOf(callId);
+        rec.onEvent(event);
+      };
       media.nextRole = callId;
-      const accepted = await telephony.originate({ callId, to, callerId: CALLER_ID, ringTimeoutMs, amd }, rec.onEvent);
+      const accepted = await telephony.originate({ callId, to, callerId: CALLER_ID, ringTimeoutMs, amd }, onEvent);
       media.nextRole = 'customer';
       expect(accepted).toEqual({ ok: true });
-      const call = { callId, rec, uuid: () => media.uuidOf(callId) };
+      const call = { callId, rec, uuid: () => channel ?? media.uuidOf(callId) };
       calls.push(call);
       return call;
     },

@@ -126,13 +126,14 @@ describe('loadConfig: drachtio telephony', () => {
         PACER_TRUNK_URI: 'sip:{to}@carrier.example.com',
         PACER_AMD_ENGINE: 'none',
         PACER_MEDIA_MAX_CPS: '50',
+        PACER_MEDIA_WARM_ENDPOINTS: '16',
       },
       configDir: dir(),
     });
     expect(config.drachtio).toMatchObject({
       drachtio: { host: '10.0.0.5', port: 9022, secret: 's3cret' },
       mediaServers: [
-        { id: 'fs1', eslHost: 'fs1.local', eslPort: 8021, eslSecret: 'ClueCon', maxCps: 50, hasModAmd: false, hasModAvmd: true },
+        { id: 'fs1', eslHost: 'fs1.local', eslPort: 8021, eslSecret: 'ClueCon', maxCps: 50, warmEndpoints: 16, hasModAmd: false, hasModAvmd: true },
         { id: 'fs2', eslHost: 'fs2.local', eslPort: 8021, eslSecret: 'pw2' },
       ],
       trunk: { uri: 'sip:{to}@carrier.example.com' },
@@ -144,6 +145,14 @@ describe('loadConfig: drachtio telephony', () => {
     const issues = issuesOf(() => loadConfig({ env: { PACER_TELEPHONY: 'drachtio', DRACHTIO_URL: 'http://x', PACER_AMD_TIMEOUT_MS: '10' }, configDir: dir() }));
     const fields = issues.map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['DRACHTIO_URL', 'FREESWITCH_URL', 'PACER_TRUNK_URI', 'PACER_AMD_TIMEOUT_MS']));
+  });
+
+  it('refuses PACER_MEDIA_WARM_ENDPOINTS above PACER_MEDIA_MAX_SESSIONS or negative', () => {
+    const env = { PACER_TELEPHONY: 'drachtio', DRACHTIO_URL: 'drachtio://s@d:9022', FREESWITCH_URL: 'esl://p@fs:8021', PACER_TRUNK_URI: 'sip:{to}@c.example.com', PACER_MEDIA_MAX_SESSIONS: '10' };
+    for (const value of ['11', '-1', '2.5']) {
+      const fields = issuesOf(() => loadConfig({ env: { ...env, PACER_MEDIA_WARM_ENDPOINTS: value }, configDir: dir() })).map((i) => i.field);
+      expect(fields).toContain('PACER_MEDIA_WARM_ENDPOINTS');
+    }
   });
 
   it('rejects a trunk URI that is not a SIP URI or whose braces are not the {to} placeholder, naming PACER_TRUNK_URI / PACER_TRUNK_PROXY', () => {

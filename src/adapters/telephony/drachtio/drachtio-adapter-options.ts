@@ -16,6 +16,13 @@ export interface MediaServerOptions {
   hasModAmd: boolean;
   /** Whether mod_avmd is loaded there (beep detection for voicemail drops). */
   hasModAvmd: boolean;
+  /**
+   * Idle endpoints kept ready on this server (default 0: off, one new endpoint per call). A call
+   * takes one; a call refused before its SDP was answered (busy, no answer, unavailable, ...)
+   * gives it back, so FreeSWITCH only creates endpoints for calls that got media. Counts towards
+   * nothing in `maxSessions` while idle. See docs/telephony.md#warm-endpoints.
+   */
+  warmEndpoints?: number;
   /** sofia profile drachtio sends endpoint INVITEs to (default `drachtio_mrf`). */
   profile?: string;
   /** Where FreeSWITCH's outbound ESL connections reach Pacer (fsmrf's listen/advertised address). */
@@ -118,6 +125,9 @@ export function validateDrachtioAdapterOptions(options: DrachtioAdapterOptions):
     nonEmpty(`${at}.eslSecret`, ms.eslSecret);
     positiveInt(`${at}.maxSessions`, ms.maxSessions);
     positiveInt(`${at}.maxCps`, ms.maxCps, 10_000);
+    if (ms.warmEndpoints !== undefined && (!Number.isInteger(ms.warmEndpoints) || ms.warmEndpoints < 0 || ms.warmEndpoints > ms.maxSessions)) {
+      bad(`${at}.warmEndpoints`, 'must be an integer between 0 and maxSessions');
+    }
   });
   if (!SIP_URI.test(options.trunk.uri)) bad('telephony.trunk.uri', 'must be a sip: or sips: URI');
   else if (/[{}]/.test(options.trunk.uri.replaceAll('{to}', ''))) bad('telephony.trunk.uri', "has a '{' or '}' that is not part of the {to} placeholder");

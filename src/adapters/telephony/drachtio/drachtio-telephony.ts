@@ -60,7 +60,7 @@ export class DrachtioTelephony implements TelephonyPort {
       options.mediaServers.map((o) => {
         const port = parts.mediaServers.find((m) => m.id === o.id);
         if (!port) throw new PacerError('CONFIG_INVALID', `no media server implementation for '${o.id}'`, { issues: [{ field: 'telephony.mediaServers', reason: `missing ${o.id}` }] });
-        return new PooledMediaServer(port, o, deps.clock);
+        return new PooledMediaServer(port, o, deps.clock, this.#log);
       }),
     );
     this.#agents = new AgentRegistry({ srf: this.#srf, pool: this.#pool, logger: this.#log, clock: deps.clock });
@@ -86,7 +86,11 @@ export class DrachtioTelephony implements TelephonyPort {
     srf.connect({ host: d.host, port: d.port, secret: d.secret, reconnect: { retryMaxDelay: d.reconnectMaxDelayMs ?? 10_000 } });
     for (const server of this.#pool.servers) {
       server.port.onConnectionChange((up) => {
-        if (!up) void this.#onMediaLost(server);
+        if (up) server.endpoints.fill();
+        else {
+          server.endpoints.drop();
+          void this.#onMediaLost(server);
+        }
       });
       server.port.start();
     }
@@ -127,6 +131,16 @@ export class DrachtioTelephony implements TelephonyPort {
     log.debug({ to: request.to, callerId: request.callerId }, 'originate numbers');
     void call.start();
     return { ok: true };
+  }
+
+  /**
+   * The FreeSWITCH channel uuid of a call's customer leg while the call is in progress (for logs
+   * and support tools: `uuid_dump`, `uuid_set_media_stats`); undefined before its endpoint exists
+   * and once the call has ended.
+   */
+  channelOf(callId: string): string | undefined {
+    const call = this.#calls.get(callId);
+    return call?.ended === false ? call.endpoint?.uuid : undefined;
   }
 
   async cancel(callId: string): Promise<void> {
@@ -201,16 +215,18 @@ export class DrachtioTelephony implements TelephonyPort {
   }
 
   /**
-   * Ends every call (records closed at once), logs every agent out, then disconnects. Waiting for
-   * the BYEs and hangups is bounded by `closeTimeoutMs` (default 10 s): past it the connections are
-   * closed anyway and what was still pending is logged.
+   * Ends every call (records closed at once), hangs idle warm endpoints up, logs every agent out,
+   * then disconnects. Waiting for the BYEs and hangups is bounded by `closeTimeoutMs` (default
+   * 10 s): past it the connections are closed anyway and what was still pending is logged.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     const limitMs = this.#options.closeTimeoutMs ?? 10_000;
     const calls = this.#calls.size;
-    const teardown = Promise.all([...this.#calls.values()].map((call) => call.shutdown())).then(() => this.#agents.logoutAll());
+    // Idle warm endpoints are hung up alongside (a call ending meanwhile destroys its endpoint).
+    const drained = this.#pool.servers.map((s) => s.endpoints.drain());
+    const teardown = Promise.all([...[...this.#calls.values()].map((call) => call.shutdown()), ...drained]).then(() => this.#agents.logoutAll());
     let inTime = false;
     try {
       inTime = await settlesWithin(teardown, limitMs, this.#timers);

@@ -2,28 +2,36 @@ import type { Clock } from '../../../domain/ports/clock.ts';
 import type { TelephonyCapacity } from '../../../domain/ports/telephony-port.ts';
 import type { MediaServerOptions } from './drachtio-adapter-options.ts';
 import type { MediaServerPort } from './media-server-port.ts';
+import type { TelephonyLogger } from './telephony-deps.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { WarmEndpointPool } from './warm-endpoint-pool.ts';
 
 /** One media server with Pacer's bookkeeping: sessions held and its calls-per-second bucket. */
 export class PooledMediaServer {
   readonly port: MediaServerPort;
   readonly options: MediaServerOptions;
   readonly bucket: TokenBucket;
+  /** Idle endpoints created ahead of calls (`options.warmEndpoints`; size 0 when off). */
+  readonly endpoints: WarmEndpointPool;
   /** Sessions Pacer holds open here (customer legs and agents' nailed-up legs). */
   sessions = 0;
 
-  constructor(port: MediaServerPort, options: MediaServerOptions, clock: Clock) {
+  constructor(port: MediaServerPort, options: MediaServerOptions, clock: Clock, log: TelephonyLogger) {
     this.port = port;
     this.options = options;
     this.bucket = new TokenBucket({ ratePerSec: options.maxCps, burst: options.maxCps }, clock);
+    this.endpoints = new WarmEndpointPool(port, options.warmEndpoints ?? 0, log.child({ mediaServer: options.id, component: 'warm-endpoints' }));
   }
 
-  /** Sessions that may still be opened: the tighter of Pacer's limit and FreeSWITCH's heartbeat. */
+  /**
+   * Sessions that may still be opened: the tighter of Pacer's limit and FreeSWITCH's heartbeat.
+   * Idle warm endpoints are FreeSWITCH sessions that carry no call: they are not counted.
+   */
   freeSessions(): number {
     if (!this.port.connected()) return 0;
     const stats = this.port.stats();
     const limit = stats.maxSessions > 0 ? Math.min(stats.maxSessions, this.options.maxSessions) : this.options.maxSessions;
-    return Math.max(0, limit - Math.max(this.sessions, stats.currentSessions));
+    return Math.max(0, limit - Math.max(this.sessions, stats.currentSessions - this.endpoints.idleCount));
   }
 }
 

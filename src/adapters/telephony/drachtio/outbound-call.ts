@@ -5,6 +5,7 @@ import type { DrachtioAdapterOptions } from './drachtio-adapter-options.ts';
 import { nameAddr, trunkRequestUri } from './drachtio-adapter-options.ts';
 import type { MediaEndpoint } from './media-server-port.ts';
 import type { PooledMediaServer } from './media-server-pool.ts';
+import { startDetection } from './call-detection.ts';
 import { sipFailureReason } from './sip-failure-reason.ts';
 import { singleAudioOffer } from './sdp-offer.ts';
 import { isSipFailure, type SipDialog, type SipMessageView, type SipReply, type SipResponseView, type SrfClient, type UacRequest } from './srf-client.ts';
@@ -22,7 +23,9 @@ export interface OutboundCallContext {
 /**
  * One outbound call attempt: a FreeSWITCH endpoint plus the carrier INVITE, driven from creation
  * to exactly one terminal event. Owns the ring timer, the cancel/200 race, early-media SDP
- * changes, AMD and beep detection, and reconciliation when signaling or media is lost.
+ * changes, AMD and beep detection, and reconciliation when signaling or media is lost. The
+ * endpoint comes from the media server's warm pool when it has one; an INVITE the carrier refuses
+ * before answering our SDP gives it back to the pool instead of destroying it.
  *
  * @example
  * ```ts
@@ -41,7 +44,7 @@ export class OutboundCall {
   #invite: UacRequest | undefined;
   #dialog: SipDialog | undefined;
   #ringTimer: unknown;
-  #amdTimer: unknown;
+  #stopDetection: (() => void) | undefined;
   #cancelReason: FailureReason | undefined;
   #cancelSent = false;
   #ringingEarlyMedia: boolean | undefined;
@@ -49,6 +52,8 @@ export class OutboundCall {
   #terminal = false;
   #mediaEnded = false;
   #appliedSdp: string | undefined;
+  /** The carrier answered our SDP (183 with SDP, 200, re-INVITE): the endpoint can't be reused. */
+  #remoteSdpSeen = false;
   #mediaChain: Promise<unknown> = Promise.resolve();
   bridgedAgentId: string | undefined;
 
@@ -80,7 +85,7 @@ export class OutboundCall {
   async start(): Promise<void> {
     let endpoint: MediaEndpoint;
     try {
-      endpoint = await this.media.port.createEndpoint();
+      endpoint = await this.media.endpoints.acquire();
     } catch (err) {
       this.#log.error({ err, mediaServer: this.media.options.id }, 'creating the media endpoint failed');
       await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: 'error' });
@@ -90,11 +95,11 @@ export class OutboundCall {
     this.#appliedSdp = undefined;
     endpoint.onEnded((cause) => this.#onMediaEnded(cause));
     if (this.#terminal) {
-      await this.#destroyEndpoint();
+      await this.#destroyEndpoint(true);
       return;
     }
     if (this.#cancelReason) {
-      await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: this.#cancelReason });
+      await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: this.#cancelReason }, true);
       return;
     }
     const offer = singleAudioOffer(endpoint.localSdp);
@@ -119,12 +124,13 @@ export class OutboundCall {
         { cbRequest: (err, req) => this.#onInviteSent(err, req), cbProvisional: (res) => this.#onProvisional(res) },
       );
     } catch (err) {
-      this.#clearTimer('ring');
+      this.#clearRingTimer();
       if (this.#terminal) return;
       if (isSipFailure(err)) {
         const reason = err.status === 487 && this.#cancelReason ? this.#cancelReason : sipFailureReason(err.status);
         this.#log.info({ sipStatus: err.status, reason }, 'call failed');
-        await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason, sipCause: err.status });
+        // A final failure ends the offer: an endpoint that never got an SDP answer is reusable.
+        await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason, sipCause: err.status }, true);
       } else {
         this.#log.error({ err }, 'INVITE could not be completed');
         await this.#finish({ type: 'failed', callId: this.id, atMs: this.#now(), reason: 'error' });
@@ -140,7 +146,7 @@ export class OutboundCall {
     if (this.answered) return this.hangup();
     if (this.#cancelReason) return;
     this.#cancelReason = reason;
-    this.#clearTimer('ring');
+    this.#clearRingTimer();
     this.#sendCancel();
   }
 
@@ -218,6 +224,8 @@ export class OutboundCall {
 
   #onProvisional(res: SipResponseView): void {
     if (this.#terminal || res.status === 100) return;
+    // Any SDP in a provisional answers our offer: the carrier may send media to the endpoint.
+    if (res.body.trim() !== '') this.#remoteSdpSeen = true;
     const earlyMedia = res.status === 183 && res.body.trim() !== '';
     if (earlyMedia) this.#applyRemoteSdp(res.body);
     if (this.#ringingEarlyMedia === undefined || (earlyMedia && !this.#ringingEarlyMedia)) {
@@ -227,7 +235,7 @@ export class OutboundCall {
   }
 
   async #onAnswered(dialog: SipDialog): Promise<void> {
-    this.#clearTimer('ring');
+    this.#clearRingTimer();
     if (this.#terminal) {
       // The record is already closed (connection loss): release the late dialog.
       this.#dialog = dialog;
@@ -260,6 +268,7 @@ export class OutboundCall {
       res.send(481);
       return;
     }
+    this.#remoteSdpSeen = true;
     this.#mediaChain = this.#mediaChain.then(async () => {
       try {
         const localSdp = await endpoint.modify(req.body);
@@ -275,6 +284,7 @@ export class OutboundCall {
   #applyRemoteSdp(sdp: string): void {
     const endpoint = this.#endpoint;
     if (!endpoint) return;
+    this.#remoteSdpSeen = true;
     this.#mediaChain = this.#mediaChain.then(async () => {
       if (sdp === this.#appliedSdp || this.#terminal) return;
       try {
@@ -291,39 +301,20 @@ export class OutboundCall {
   #startDetection(): void {
     const endpoint = this.#endpoint;
     if (!endpoint) return;
-    const { amd, beep } = this.#ctx.options;
-    if (this.request.amd.detectBeep && beep.engine === 'mod_avmd' && this.media.options.hasModAvmd) {
-      this.#mediaChain = this.#mediaChain.then(() =>
-        endpoint.startBeepDetection(() => {
-          if (!this.#terminal) this.#emit({ type: 'beep', callId: this.id, atMs: this.#now() });
-        }).catch((err: unknown) => this.#log.warn({ err }, 'starting beep detection failed')),
-      );
-    }
-    if (!this.request.amd.enabled) return;
-    let decided = false;
-    const decide = (result: 'human' | 'machine' | 'unknown', cause: string): void => {
-      if (decided || this.#terminal) return;
-      decided = true;
-      this.#clearTimer('amd');
-      const atMs = this.#now();
-      this.#log.info({ result, cause, decisionMs: atMs - (this.#answeredAtMs ?? atMs) }, 'AMD decision');
-      this.#emit({ type: 'amd', callId: this.id, atMs, result, decisionMs: atMs - (this.#answeredAtMs ?? atMs), cause });
-    };
-    if (amd.engine === 'none') return decide('unknown', 'NOT_CONFIGURED');
-    if (!this.media.options.hasModAmd) return decide('unknown', 'NOT_AVAILABLE');
-    this.#amdTimer = this.#ctx.timers.setTimeout(() => {
-      this.#amdTimer = undefined;
-      decide('unknown', 'TIMEOUT');
-    }, amd.timeoutMs);
-    // Only the start is chained after pending SDP changes; the decision must not hold up bridging.
-    this.#mediaChain = this.#mediaChain.then(() => {
-      endpoint.startAmd(amd.params ?? {}).then(
-        (decision) => decide(decision.result, decision.cause),
-        (err: unknown) => {
-          this.#log.warn({ err }, 'AMD failed');
-          decide('unknown', 'ERROR');
-        },
-      );
+    this.#stopDetection = startDetection({
+      endpoint,
+      request: this.request,
+      options: this.#ctx.options,
+      media: this.media.options,
+      timers: this.#ctx.timers,
+      log: this.#log,
+      now: () => this.#now(),
+      answeredAtMs: this.#answeredAtMs ?? this.#now(),
+      isOver: () => this.#terminal,
+      emit: (event) => this.#emit(event),
+      chain: (work) => {
+        this.#mediaChain = this.#mediaChain.then(work);
+      },
     });
   }
 
@@ -343,7 +334,7 @@ export class OutboundCall {
     });
   }
 
-  async #releaseDialog(): Promise<void> {
+  async #releaseDialog(recycle = false): Promise<void> {
     const dialog = this.#dialog;
     this.#dialog = undefined;
     if (dialog?.connected) {
@@ -354,29 +345,31 @@ export class OutboundCall {
         this.#log.warn({ err }, 'BYE to the callee failed');
       }
     }
-    await this.#destroyEndpoint();
+    await this.#destroyEndpoint(recycle);
   }
 
-  async #destroyEndpoint(): Promise<void> {
+  /** Destroys the endpoint, or with `recycle` gives it back to the warm pool if it never got media. */
+  async #destroyEndpoint(recycle = false): Promise<void> {
     const endpoint = this.#endpoint;
     if (!endpoint || this.#mediaEnded) return;
     this.#mediaEnded = true;
     try {
-      await endpoint.destroy();
+      if (recycle && !this.#remoteSdpSeen && !this.answered) await this.media.endpoints.recycle(endpoint);
+      else await endpoint.destroy();
     } catch (err) {
       this.#log.warn({ err }, 'destroying the media endpoint failed');
     }
   }
 
-  /** Emits the terminal event, then releases the dialog (BYE) and the endpoint. */
-  #finish(event: Extract<CallEvent, { type: 'failed' | 'hangup' }>): Promise<void> {
+  /** Emits the terminal event, then releases the dialog (BYE) and the endpoint (see `recycle`). */
+  #finish(event: Extract<CallEvent, { type: 'failed' | 'hangup' }>, recycle = false): Promise<void> {
     if (this.#terminal) return Promise.resolve();
     this.#emit(event);
     this.#terminal = true;
-    this.#clearTimer('ring');
-    this.#clearTimer('amd');
+    this.#clearRingTimer();
+    this.#stopDetection?.();
     this.#ctx.onFinished(this);
-    return this.#releaseDialog();
+    return this.#releaseDialog(recycle);
   }
 
   #emit(event: CallEvent): void {
@@ -391,12 +384,10 @@ export class OutboundCall {
     }
   }
 
-  #clearTimer(which: 'ring' | 'amd'): void {
-    const handle = which === 'ring' ? this.#ringTimer : this.#amdTimer;
-    if (handle === undefined) return;
-    this.#ctx.timers.clearTimeout(handle);
-    if (which === 'ring') this.#ringTimer = undefined;
-    else this.#amdTimer = undefined;
+  #clearRingTimer(): void {
+    if (this.#ringTimer === undefined) return;
+    this.#ctx.timers.clearTimeout(this.#ringTimer);
+    this.#ringTimer = undefined;
   }
 
   #now(): number {
