@@ -251,6 +251,9 @@ export class TappedMediaServer implements MediaServerPort {
     this.created.push({ role, uuid: endpoint.uuid });
     return endpoint;
   }
+  settled(): Promise<void> {
+    return this.#inner.settled?.() ?? Promise.resolve();
+  }
   start(): void {
     this.#inner.start();
   }

@@ -60,7 +60,7 @@ export class DrachtioTelephony implements TelephonyPort {
       options.mediaServers.map((o) => {
         const port = parts.mediaServers.find((m) => m.id === o.id);
         if (!port) throw new PacerError('CONFIG_INVALID', `no media server implementation for '${o.id}'`, { issues: [{ field: 'telephony.mediaServers', reason: `missing ${o.id}` }] });
-        return new PooledMediaServer(port, o, deps.clock, this.#log);
+        return new PooledMediaServer(port, o, deps.clock, this.#log, this.#timers);
       }),
     );
     this.#agents = new AgentRegistry({ srf: this.#srf, pool: this.#pool, logger: this.#log, clock: deps.clock });
@@ -235,6 +235,9 @@ export class DrachtioTelephony implements TelephonyPort {
       inTime = true;
     }
     if (!inTime) this.#log.error({ closeTimeoutMs: limitMs, calls }, 'calls or agent legs were not torn down in time: disconnecting anyway');
+    // Endpoint creations still in progress must settle while srf is up (drachtio-fsmrf's timeout BYE).
+    const creating = Promise.all(this.#pool.servers.map((s) => s.port.settled?.()));
+    if (!(await settlesWithin(creating, limitMs, this.#timers))) this.#log.error({ closeTimeoutMs: limitMs }, 'endpoint creations still pending: disconnecting anyway');
     stopSrf(this.#srf);
     await Promise.all(this.#pool.servers.map((s) => s.port.close()));
     this.#log.info({}, 'telephony closed');

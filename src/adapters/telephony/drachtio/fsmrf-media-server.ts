@@ -58,6 +58,7 @@ export class FsmrfMediaServer implements MediaServerPort {
   #delayMs: number;
   #retryTimer: unknown;
   #closed = false;
+  readonly #creating = new Set<Promise<void>>();
 
   constructor(
     options: MediaServerOptions,
@@ -103,8 +104,19 @@ export class FsmrfMediaServer implements MediaServerPort {
   async createEndpoint(opts: { remoteSdp?: string } = {}): Promise<MediaEndpoint> {
     const server = this.#server;
     if (!server) throw new PacerError('TELEPHONY_UNAVAILABLE', `media server ${this.id} is not connected`);
-    const endpoint = await server.createEndpoint(opts.remoteSdp === undefined ? {} : { remoteSdp: opts.remoteSdp });
+    const creating = server.createEndpoint(opts.remoteSdp === undefined ? {} : { remoteSdp: opts.remoteSdp });
+    const tracked = creating.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#creating.add(tracked);
+    void tracked.then(() => this.#creating.delete(tracked));
+    const endpoint = await creating;
     return new FsmrfEndpoint(endpoint, this.#log.child({ endpoint: endpoint.uuid }), this.#timers, this.#hangupTimeoutMs);
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all([...this.#creating]);
   }
 
   async close(): Promise<void> {

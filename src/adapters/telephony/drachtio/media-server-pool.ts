@@ -2,7 +2,7 @@ import type { Clock } from '../../../domain/ports/clock.ts';
 import type { TelephonyCapacity } from '../../../domain/ports/telephony-port.ts';
 import type { MediaServerOptions } from './drachtio-adapter-options.ts';
 import type { MediaServerPort } from './media-server-port.ts';
-import type { TelephonyLogger } from './telephony-deps.ts';
+import type { TelephonyLogger, TimerScheduler } from './telephony-deps.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { WarmEndpointPool } from './warm-endpoint-pool.ts';
 
@@ -16,11 +16,11 @@ export class PooledMediaServer {
   /** Sessions Pacer holds open here (customer legs and agents' nailed-up legs). */
   sessions = 0;
 
-  constructor(port: MediaServerPort, options: MediaServerOptions, clock: Clock, log: TelephonyLogger) {
+  constructor(port: MediaServerPort, options: MediaServerOptions, clock: Clock, log: TelephonyLogger, timers: TimerScheduler) {
     this.port = port;
     this.options = options;
     this.bucket = new TokenBucket({ ratePerSec: options.maxCps, burst: options.maxCps }, clock);
-    this.endpoints = new WarmEndpointPool(port, options.warmEndpoints ?? 0, log.child({ mediaServer: options.id, component: 'warm-endpoints' }));
+    this.endpoints = new WarmEndpointPool(port, options.warmEndpoints ?? 0, log.child({ mediaServer: options.id, component: 'warm-endpoints' }), timers);
   }
 
   /**

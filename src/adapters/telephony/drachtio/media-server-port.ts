@@ -20,6 +20,12 @@ export interface MediaServerPort {
   stats(): MediaServerStats;
   /** Allocates an endpoint; without `remoteSdp` it is created inactive and offers `localSdp`. */
   createEndpoint(opts?: { remoteSdp?: string }): Promise<MediaEndpoint>;
+  /**
+   * Resolves once every `createEndpoint()` in progress has settled (never rejects). The adapter
+   * waits for it (bounded) before disconnecting from drachtio: drachtio-fsmrf's endpoint-creation
+   * timeout sends a BYE through srf, which throws from a timer if srf is gone by then.
+   */
+  settled?(): Promise<void>;
   /** Starts connecting; keeps reconnecting with backoff until closed. */
   start(): void;
   /** Called when the control connection drops (`up: false`) or comes back (`up: true`). */

@@ -1,8 +1,10 @@
 import type { AmdDecision, MediaEndpoint, MediaServerPort } from './media-server-port.ts';
-import type { TelephonyLogger } from './telephony-deps.ts';
+import type { TelephonyLogger, TimerScheduler } from './telephony-deps.ts';
 
 /** How many endpoints the pool creates at once while refilling (keeps FreeSWITCH responsive). */
 const FILL_CONCURRENCY = 4;
+/** After a failed creation (FreeSWITCH overloaded, `Connection timeout`), refilling waits this long. */
+const RETRY_DELAY_MS = 1000;
 
 /**
  * Warm FreeSWITCH endpoints of one media server (`mediaServers[].warmEndpoints`, default 0: off).
@@ -25,7 +27,7 @@ const FILL_CONCURRENCY = 4;
  *
  * @example
  * ```ts
- * const pool = new WarmEndpointPool(mediaServer, 32, log);
+ * const pool = new WarmEndpointPool(mediaServer, 32, log, timers);
  * pool.fill();                                  // on connect
  * const endpoint = await pool.acquire();        // warm, or created now
  * // INVITE refused with 486 before any SDP answer:
@@ -36,6 +38,8 @@ export class WarmEndpointPool {
   readonly size: number;
   readonly #port: MediaServerPort;
   readonly #log: TelephonyLogger;
+  readonly #timers: TimerScheduler;
+  #retryTimer: unknown;
   readonly #idle: WarmEndpoint[] = [];
   #creating = 0;
   readonly #inFlight = new Set<Promise<void>>();
@@ -45,10 +49,11 @@ export class WarmEndpointPool {
   /** Endpoints given back by calls and kept for the next ones. */
   reuses = 0;
 
-  constructor(port: MediaServerPort, size: number, log: TelephonyLogger) {
+  constructor(port: MediaServerPort, size: number, log: TelephonyLogger, timers: TimerScheduler) {
     this.#port = port;
     this.size = Math.max(0, Math.floor(size));
     this.#log = log;
+    this.#timers = timers;
   }
 
   /** Idle endpoints held now (FreeSWITCH sessions that carry no call). */
@@ -101,6 +106,7 @@ export class WarmEndpointPool {
 
   /** Creates endpoints in the background until `size` are idle (or being created). */
   fill(): void {
+    if (this.#retryTimer !== undefined) return;
     while (!this.#closed && this.#port.connected() && this.#creating < FILL_CONCURRENCY && this.#idle.length + this.#creating + this.#lentClean < this.size) {
       this.#creating += 1;
       const created = this.#createOne().finally(() => this.#inFlight.delete(created));
@@ -116,6 +122,8 @@ export class WarmEndpointPool {
   /** Stops refilling and hangs every idle endpoint up, those still being created too (adapter close). */
   async drain(): Promise<void> {
     this.#closed = true;
+    if (this.#retryTimer !== undefined) this.#timers.clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
     const idle = this.#idle.splice(0);
     await Promise.all([
       ...this.#inFlight,
@@ -142,7 +150,13 @@ export class WarmEndpointPool {
       endpoint = new WarmEndpoint(await this.#port.createEndpoint(), this);
     } catch (err) {
       this.#creating -= 1;
-      this.#log.warn({ err }, 'creating a warm endpoint failed');
+      this.#log.warn({ err, retryInMs: RETRY_DELAY_MS }, 'creating a warm endpoint failed');
+      if (this.#retryTimer === undefined && !this.#closed) {
+        this.#retryTimer = this.#timers.setTimeout(() => {
+          this.#retryTimer = undefined;
+          this.fill();
+        }, RETRY_DELAY_MS);
+      }
       return;
     }
     this.#creating -= 1;
