@@ -4,7 +4,7 @@
  * agent phone, ramped step by step until it saturates. Per step it reports the call attempts per
  * second sustained, INVITEs refused or failed unexpectedly, the most calls bridged with audio at
  * once, answer-to-bridge latency (p50 / p99, from the answer event to `bridge()` resolving) and the
- * CPU each process used (drachtio-server, FreeSWITCH, the two SIPp, this Node process) and the
+ * CPU each process used over the step's window (sampled before the step's calls are drained) (drachtio-server, FreeSWITCH, the two SIPp, this Node process) and the
  * sessions FreeSWITCH created (its `status` count).
  *
  * Each step runs once per warm-endpoint setting of BENCH_WARM_ENDPOINTS (default `0,64`: 0 is one
@@ -149,14 +149,15 @@ async function runStep(rig: LiveRig, agents: string[], targetCps: number, warm: 
     );
   }
   const wallSec = (Date.now() - startedMs) / 1000;
-  await Promise.all(pending);
-  // Let the step's calls end before the next one (bounded).
-  const drainUntil = Date.now() + TALK_MS + 10_000;
-  while (open.size > 0 && Date.now() < drainUntil) await sleep(100);
+  // CPU over the step's window only (sampled before the drain below, which is not load).
   const cpu: Record<string, number> = {};
   for (const [name, pid] of Object.entries(pids)) cpu[name] = ((await procCpuSec(pid)) - (cpuBefore[name] ?? 0)) / wallSec;
   const n = process.cpuUsage(nodeBefore);
   cpu.pacer = (n.user + n.system) / 1e6 / wallSec;
+  await Promise.all(pending);
+  // Let the step's calls end before the next one (bounded).
+  const drainUntil = Date.now() + TALK_MS + 10_000;
+  while (open.size > 0 && Date.now() < drainUntil) await sleep(100);
   const fsSessions = (await fsSessionsSinceStartup(rig)) - fsBefore;
   bridgeMs.sort((a, b) => a - b);
   return { warm, targetCps, fsSessions, ...r, sustainedCps: r.attempts / wallSec, bridgeP50Ms: pct(bridgeMs, 0.5), bridgeP99Ms: pct(bridgeMs, 0.99), cpu, openAfter: open.size };
