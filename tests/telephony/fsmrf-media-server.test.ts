@@ -1,8 +1,9 @@
 import net from 'node:net';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/ports/clock.ts';
 import { FsmrfMediaServer } from '../../src/adapters/telephony/drachtio/fsmrf-media-server.ts';
-import { createSrfClient } from '../../src/adapters/telephony/drachtio/srf-client.ts';
+import { guardSrfForFsmrf } from '../../src/adapters/telephony/drachtio/fsmrf-srf-guard.ts';
+import { createSrfClient, type SrfClient } from '../../src/adapters/telephony/drachtio/srf-client.ts';
 import { ManualTimers } from './support/manual-timers.ts';
 import { recordingLogger } from './support/recording-logger.ts';
 import { waitUntil } from './support/drachtio-test-rig.ts';
@@ -44,4 +45,17 @@ it('keeps retrying an unreachable FreeSWITCH with doubling backoff, through the 
   expect(failures()).toEqual([100, 200, 300, 300]);
   await server.close();
   expect(timers.pending).toBe(0);
+});
+
+describe('guardSrfForFsmrf', () => {
+  it("observes the rejection of fsmrf's fire-and-forget dialog.destroy() (no unhandled rejection), and still rejects for a caller that awaits", async () => {
+    const failing = { destroy: () => Promise.reject(Object.assign(new Error('Server error: unable to find dialog for dialog id provided'), { code: 'ENODIALOG' })) };
+    const srf = { createUAC: () => Promise.resolve(failing), disconnect: () => undefined } as unknown as SrfClient;
+    const guarded = guardSrfForFsmrf(srf) as unknown as { createUAC: () => Promise<{ destroy: () => Promise<unknown> }>; disconnect: () => void };
+    const dialog = await guarded.createUAC();
+    void dialog.destroy(); // what drachtio-fsmrf's creation timeout does
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(dialog.destroy()).rejects.toThrow(/unable to find dialog/);
+    expect(() => guarded.disconnect()).not.toThrow();
+  });
 });

@@ -2,6 +2,7 @@ import Mrf from 'drachtio-fsmrf';
 import { PacerError } from '../../../domain/pacer-error.ts';
 import type { MediaServerOptions } from './drachtio-adapter-options.ts';
 import type { AmdDecision, MediaEndpoint, MediaServerPort, MediaServerStats } from './media-server-port.ts';
+import { guardSrfForFsmrf } from './fsmrf-srf-guard.ts';
 import type { SrfClient } from './srf-client.ts';
 import { settlesWithin, type TelephonyLogger, type TimerScheduler } from './telephony-deps.ts';
 
@@ -75,7 +76,7 @@ export class FsmrfMediaServer implements MediaServerPort {
   ) {
     this.id = options.id;
     this.#options = options;
-    this.#mrf = deps.mrf ?? new Mrf(deps.srf, { customEvents: [MOD_AMD_EVENT, AVMD_BEEP_EVENT] });
+    this.#mrf = deps.mrf ?? new Mrf(guardSrfForFsmrf(deps.srf), { customEvents: [MOD_AMD_EVENT, AVMD_BEEP_EVENT] });
     this.#log = deps.logger.child({ mediaServer: options.id });
     this.#timers = deps.timers;
     this.#initialDelayMs = deps.reconnect?.initialDelayMs ?? 500;
