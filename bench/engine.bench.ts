@@ -29,6 +29,7 @@ import { SystemScheduler } from '../src/adapters/time/system-scheduler.ts';
 import { isInsideCallingHours } from '../src/domain/compliance/calling-window.ts';
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../src/domain/ports/metrics.ts';
 import { DialerRuntime, type RuntimeEvents } from '../src/runtime/dialer-runtime.ts';
+import { createPostgresRuntimeStores } from '../src/adapters/db/create-postgres-runtime-stores.ts';
 import { SimAgents } from '../src/runtime/sim-agents.ts';
 import { cpuSecFromStat } from './support/proc-stat.ts';
 import { createScratchDatabase } from './support/scratch-database.ts';
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     const lease = redisUrl === undefined ? new InProcessLease() : new RedisLease({ redisUrl, prefix: `bench:${dbName}:lease` });
     const eventBus = redisUrl === undefined ? new InProcessEventBus<RuntimeEvents>() : new RedisEventBus<RuntimeEvents>({ redisUrl, prefix: `bench:${dbName}:bus` });
     const campaigns = new CampaignRepository(handle.db, new AuditLogRepository(handle.db));
-    const runtime = new DialerRuntime({ db: handle.db, scheduler, telephony, lease, eventBus, loadCampaign: (id) => campaigns.get(id), logger, nodeId: 'bench-node', simAgents });
+    const runtime = new DialerRuntime({ stores: createPostgresRuntimeStores(handle.db, campaigns), scheduler, telephony, lease, eventBus, logger, nodeId: 'bench-node', simAgents });
     const { m, metrics } = collectingMetrics();
     runtime.setMetrics(metrics);
     // A subscriber per event topic, as the agent streams of a real deployment would have.

@@ -9,7 +9,6 @@ import campaignDiagnosticsRoutes from '../adapters/http/routes/campaign-diagnost
 import { CampaignDiagnosticsRepository } from '../adapters/db/repositories/campaign-diagnostics-repository.ts';
 import { SimTelephony } from '../adapters/telephony/sim/sim-telephony.ts';
 import { SystemScheduler } from '../adapters/time/system-scheduler.ts';
-import type { Campaign } from '../domain/campaign/campaign.ts';
 import type { EventBus } from '../domain/ports/event-bus.ts';
 import type { Lease } from '../domain/ports/lease.ts';
 import type { Logger } from '../domain/ports/logger.ts';
@@ -17,6 +16,8 @@ import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
 import { DialerRuntime, type RuntimeEvents } from '../runtime/dialer-runtime.ts';
 import { SimAgents } from '../runtime/sim-agents.ts';
+import type { RunningCampaigns } from '../runtime/ports/running-campaigns.ts';
+import { createPostgresRuntimeStores } from '../adapters/db/create-postgres-runtime-stores.ts';
 
 export interface CreateDialerOptions {
   db: Kysely<Database>;
@@ -24,7 +25,8 @@ export interface CreateDialerOptions {
   eventBus: EventBus;
   logger: Logger;
   nodeId: string;
-  loadCampaign: (id: string) => Promise<Campaign | undefined>;
+  /** The campaigns the runtime may run (the campaign repository). */
+  campaigns: RunningCampaigns;
   /** The telephony port; simulated when absent. */
   telephony?: TelephonyPort;
   sim: { agents: number; speed: number };
@@ -71,12 +73,11 @@ export function createDialer(options: CreateDialerOptions): Dialer {
   const simAgents = simulated && options.sim.agents > 0 ? new SimAgents({ scheduler, telephony, seed: 1 }) : undefined;
   const eventBus = options.eventBus as EventBus<RuntimeEvents>;
   const runtime = new DialerRuntime({
-    db: options.db,
+    stores: createPostgresRuntimeStores(options.db, options.campaigns),
     scheduler,
     telephony,
     lease: options.lease,
     eventBus,
-    loadCampaign: options.loadCampaign,
     logger: options.logger,
     nodeId: options.nodeId,
     ...(simAgents === undefined ? {} : { simAgents, simAgentsFor: (campaignId: string) => ensureSimAgents(campaignId) }),
@@ -134,7 +135,7 @@ export function createDialer(options: CreateDialerOptions): Dialer {
         stats,
         clock: scheduler,
         live: (id) => runtime.stats(id),
-        exists: async (id) => (await options.loadCampaign(id)) !== undefined,
+        exists: async (id) => (await options.campaigns.load(id)) !== undefined,
       });
       await v1.register(campaignDiagnosticsRoutes, { diagnostics: new CampaignDiagnosticsRepository(options.db), clock: scheduler, live: (id) => runtime.stats(id) });
     },

@@ -142,7 +142,7 @@ export async function createRuntime(config: PacerConfig, options: CreateRuntimeO
       eventBus: queue.eventBus,
       logger,
       nodeId: config.nodeId,
-      loadCampaign: (id) => services.campaignRepository.get(id),
+      campaigns: services.campaignRepository,
       sim: config.sim,
       drainTimeoutMs: config.drainTimeoutMs,
       recordingsDir: config.recordingsDir,

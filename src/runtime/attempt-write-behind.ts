@@ -2,8 +2,8 @@ import type { CallRecordPatch } from '../domain/call/call-session.ts';
 import { nextStep, type RetryableOutcome, type RetryRules } from '../domain/call/retry-schedule.ts';
 import type { Logger } from '../domain/ports/logger.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
-import type { CallAttemptRepository } from '../adapters/db/repositories/call-attempt-repository.ts';
-import type { DialGateRepository } from '../adapters/db/repositories/dial-gate-repository.ts';
+import type { AttemptStore } from './ports/attempt-store.ts';
+import type { LeadStore } from './ports/lead-store.ts';
 
 /** The retry class of an ended call, or `final` when the lead is done. */
 export function retryClass(record: CallRecordPatch): RetryableOutcome | 'final' {
@@ -24,8 +24,8 @@ export function retryClass(record: CallRecordPatch): RetryableOutcome | 'final' 
 
 export interface WriteBehindOptions {
   scheduler: Scheduler;
-  attempts: CallAttemptRepository;
-  gate: DialGateRepository;
+  attempts: Pick<AttemptStore, 'updateMany'>;
+  leads: Pick<LeadStore, 'attemptCounts' | 'settleLeads'>;
   logger: Logger;
   retryRules: RetryRules;
   maxAttemptsPerLead: number;
@@ -123,8 +123,8 @@ export class AttemptWriteBehind {
   async #settle(ended: readonly { leadId: string; record: CallRecordPatch }[]): Promise<void> {
     if (ended.length === 0) return;
     const nowMs = this.#o.scheduler.nowMs();
-    const counts = await this.#o.gate.attemptCounts(ended.map((e) => e.leadId));
-    await this.#o.gate.settleLeads(
+    const counts = await this.#o.leads.attemptCounts(ended.map((e) => e.leadId));
+    await this.#o.leads.settleLeads(
       ended.map(({ leadId, record }) => {
         const lastOutcome = record.outcome ?? 'unknown';
         const cls = retryClass(record);

@@ -9,25 +9,17 @@ import { maskPhone, type Logger } from '../domain/ports/logger.ts';
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { TelephonyPort } from '../domain/ports/telephony-port.ts';
-import type { CallAttemptRepository } from '../adapters/db/repositories/call-attempt-repository.ts';
-import type { DialDecisionRepository } from '../adapters/db/repositories/dial-decision-repository.ts';
-import type { DialGateRepository } from '../adapters/db/repositories/dial-gate-repository.ts';
-import type { HopperRepository } from '../adapters/db/repositories/hopper-repository.ts';
 import { AttemptWriteBehind } from './attempt-write-behind.ts';
 import { CallCoordinator, type CallCoordinatorOptions, type CoordinatorListener } from './call-coordinator.ts';
 import { notDialed, planBatch, recheck, type PlannedDial } from './dial-planner.ts';
 import { Mailbox } from './mailbox.ts';
-import type { DialStore, NotDialed } from './ports/dial-store.ts';
+import type { NotDialed } from './ports/dial-store.ts';
+import type { CampaignStores } from './ports/runtime-stores.ts';
 
-export interface CampaignRunnerDeps {
+/** What a campaign's actor needs: its stores (hopper, DNC, leads, records, the dial batch), telephony, time. */
+export interface CampaignRunnerDeps extends CampaignStores {
   scheduler: Scheduler;
   telephony: TelephonyPort;
-  hopper: HopperRepository;
-  attempts: CallAttemptRepository;
-  decisions: DialDecisionRepository;
-  gate: DialGateRepository;
-  /** The dial batch transaction and the dials the re-check stopped. */
-  batches: DialStore;
   logger: Logger;
   nodeId: string;
   /** Pacing tick period (the engine decides this often). */
@@ -130,7 +122,7 @@ export class CampaignRunner {
     this.#writer = new AttemptWriteBehind({
       scheduler: deps.scheduler,
       attempts: deps.attempts,
-      gate: deps.gate,
+      leads: deps.leads,
       logger: this.#log,
       retryRules: campaign.retryRules,
       maxAttemptsPerLead: campaign.maxAttemptsPerLead,
@@ -221,7 +213,7 @@ export class CampaignRunner {
   }
 
   async #rebuildLedger(ledger: AbandonLedger, c: Campaign): Promise<void> {
-    restoreAbandonLedger(ledger, await this.#d.gate.abandonHistory(c.id, this.#d.scheduler.nowMs() - ledger.windowMs));
+    restoreAbandonLedger(ledger, await this.#d.attempts.abandonHistory(c.id, this.#d.scheduler.nowMs() - ledger.windowMs));
   }
 
   /**
@@ -303,17 +295,17 @@ export class CampaignRunner {
   }
 
   async #place(generation: number, count: number, nowMs: number, decision: PacingDecision): Promise<void> {
-    const { hopper, gate, batches, nodeId } = this.#d;
+    const { hopper, dnc, dials: store, nodeId } = this.#d;
     const c = this.#campaign;
     const leads = await hopper.lease({ campaignId: c.id, nodeId, count, nowMs, leaseMs: this.#d.leadLeaseMs, maxAttemptsPerNumber: this.#d.maxAttemptsPerNumber, readyAgentIds: this.coordinator.roster.readyAgentIds() });
     // Fewer due leads than asked for: the hopper is empty until the next refresh.
     this.#hopperDepth = leads.length < count ? 0 : Math.max(0, this.#hopperDepth - leads.length);
     if (leads.length === 0) return;
-    const lists = await gate.listsApplyingTo(c.id);
-    const dncHits = await gate.dncHits(leads.map((l) => l.phoneE164), lists.map((l) => l.id));
+    const lists = await dnc.listsApplyingTo(c.id);
+    const dncHits = await dnc.dncHits(leads.map((l) => l.phoneE164), lists.map((l) => l.id));
     let dials: PlannedDial[] = [];
     const ctx = { campaign: c, nodeId, nowMs, maxAttemptsPerNumber: this.#d.maxAttemptsPerNumber, lists, dncHits, decision, liveHere: (e164: string) => this.coordinator.isNumberLive(e164) };
-    const batch = await batches.commitBatch({ campaignId: c.id, nodeId, numbers: leads.map((l) => l.phoneE164) }, (live) => {
+    const batch = await store.commitBatch({ campaignId: c.id, nodeId, numbers: leads.map((l) => l.phoneE164) }, (live) => {
       const planned = planBatch(leads, ctx, live);
       dials = planned.dials;
       return planned.batch;
@@ -335,12 +327,12 @@ export class CampaignRunner {
 
   /** Numbers of the batch held by a DNC list whose version moved (or that was attached) since the batch's read. */
   async #dncSince(lists: readonly { id: string; version: string }[], dials: readonly PlannedDial[]): Promise<Map<string, string[]>> {
-    const { gate } = this.#d;
-    const now = await gate.listsApplyingTo(this.#campaign.id);
+    const { dnc } = this.#d;
+    const now = await dnc.listsApplyingTo(this.#campaign.id);
     const before = new Map(lists.map((l) => [l.id, l.version]));
     const changed = now.filter((l) => before.get(l.id) !== l.version).map((l) => l.id);
     if (changed.length === 0) return new Map();
-    return gate.dncHits(dials.map((d) => d.lead.phoneE164), changed);
+    return dnc.dncHits(dials.map((d) => d.lead.phoneE164), changed);
   }
 
   /**
@@ -396,7 +388,7 @@ export class CampaignRunner {
     if (all.length === 0) return;
     this.#notDialedBacklog = [];
     try {
-      await this.#d.batches.recordNotDialed(this.#campaign.id, all);
+      await this.#d.dials.recordNotDialed(this.#campaign.id, all);
     } catch (err) {
       this.#notDialedBacklog = all;
       throw err;

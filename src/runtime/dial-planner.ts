@@ -3,9 +3,9 @@ import type { Campaign } from '../domain/campaign/campaign.ts';
 import { isInsideCallingHours, nextWindowOpeningMs, type CallingHours } from '../domain/compliance/calling-window.ts';
 import { evaluateDial, type DialBlockReason } from '../domain/compliance/dial-gate.ts';
 import type { PacingDecision } from '../domain/pacing/pacing-policy.ts';
-import type { DncListVersion } from '../adapters/db/repositories/dial-gate-repository.ts';
-import type { DialDecision } from '../adapters/db/repositories/dial-decision-repository.ts';
-import type { LeasedLead } from '../adapters/db/repositories/hopper-repository.ts';
+import type { DncListVersion } from './ports/dnc-store.ts';
+import type { DialDecision } from './ports/dial-decision.ts';
+import type { LeasedLead } from './ports/hopper-store.ts';
 import type { DialBatch, NotDialed, NotDialedReason, ReleasedLead } from './ports/dial-store.ts';
 
 const DAY_MS = 86_400_000;

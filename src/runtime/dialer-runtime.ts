@@ -1,4 +1,3 @@
-import { sql, type Kysely } from 'kysely';
 import type { AgentState } from '../domain/agent/agent-roster.ts';
 import type { DialerEvents } from '../domain/ports/dialer-events.ts';
 import { isDoNotCallDisposition } from '../domain/call/disposition.ts';
@@ -12,12 +11,7 @@ import type { Logger } from '../domain/ports/logger.ts';
 import { NO_RUNTIME_METRICS, type RuntimeMetrics } from '../domain/ports/metrics.ts';
 import type { Scheduler } from '../domain/ports/scheduler.ts';
 import type { AgentLegLost, TelephonyPort } from '../domain/ports/telephony-port.ts';
-import type { CallOutcome, Database } from '../adapters/db/database.ts';
-import { CallAttemptRepository } from '../adapters/db/repositories/call-attempt-repository.ts';
-import { DialDecisionRepository } from '../adapters/db/repositories/dial-decision-repository.ts';
-import { DialGateRepository } from '../adapters/db/repositories/dial-gate-repository.ts';
-import { HopperRepository } from '../adapters/db/repositories/hopper-repository.ts';
-import { DialBatchRepository } from '../adapters/db/repositories/dial-batch-repository.ts';
+import type { RuntimeStores } from './ports/runtime-stores.ts';
 import { retryClass } from './attempt-write-behind.ts';
 import { CampaignRunner, type CampaignRunnerStats } from './campaign-runner.ts';
 import { CampaignLeaseKeeper } from './campaign-lease-keeper.ts';
@@ -30,7 +24,6 @@ interface RunningCampaign {
   keeper: CampaignLeaseKeeper;
 }
 
-/** Events the runtime publishes for agent streams and live stats. */
 /** How far ahead a callback may be scheduled. */
 const MAX_CALLBACK_AHEAD_MS = 365 * 86_400_000;
 
@@ -38,12 +31,12 @@ const MAX_CALLBACK_AHEAD_MS = 365 * 86_400_000;
 export type RuntimeEvents = DialerEvents;
 
 export interface DialerRuntimeDeps {
-  db: Kysely<Database>;
+  /** Everything the runtime reads and writes (PostgreSQL or in memory). */
+  stores: RuntimeStores;
   scheduler: Scheduler;
   telephony: TelephonyPort;
   lease: Lease;
   eventBus: EventBus<RuntimeEvents>;
-  loadCampaign: (id: string) => Promise<Campaign | undefined>;
   logger: Logger;
   /** Stable across restarts: attempts this node left open are closed as `unknown` when it starts again. */
   nodeId: string;
@@ -63,7 +56,7 @@ export interface DialerRuntimeDeps {
 export class DialerRuntime {
   readonly #d: DialerRuntimeDeps;
   readonly #runners = new Map<string, RunningCampaign>();
-  readonly #repos: { hopper: HopperRepository; attempts: CallAttemptRepository; decisions: DialDecisionRepository; gate: DialGateRepository; batches: DialBatchRepository };
+  readonly #stores: RuntimeStores;
   readonly #log: Logger;
   #closed = false;
   #cancelAdoption: (() => void) | undefined;
@@ -76,25 +69,18 @@ export class DialerRuntime {
   constructor(deps: DialerRuntimeDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ component: 'dialer', nodeId: deps.nodeId });
-    const decisions = new DialDecisionRepository(deps.db);
-    this.#repos = {
-      hopper: new HopperRepository(deps.db),
-      attempts: new CallAttemptRepository(deps.db),
-      decisions,
-      gate: new DialGateRepository(deps.db),
-      batches: new DialBatchRepository(deps.db, decisions),
-    };
+    this.#stores = deps.stores;
   }
 
   /** Closes the attempts a previous run of this node left open, then resumes its running campaigns. */
   async start(): Promise<{ orphansClosed: number; campaignsResumed: number }> {
     const now = this.#d.scheduler.nowMs();
-    const orphans = await this.#repos.attempts.closeOrphans(this.#d.nodeId, now);
+    const orphans = await this.#stores.attempts.closeOrphans(this.#d.nodeId, now);
     if (orphans.length > 0) {
       this.#log.warn({ count: orphans.length }, 'closed call attempts left open by a previous run as unknown');
       await this.#settleOrphanLeads(orphans, now);
     }
-    await this.#repos.hopper.reclaimExpired(now);
+    await this.#stores.hopper.reclaimExpired(now);
     const resumed = await this.#adoptRunningCampaigns();
     this.#scheduleAdoption();
     return { orphansClosed: orphans.length, campaignsResumed: resumed };
@@ -105,9 +91,9 @@ export class DialerRuntime {
    * lease a dead node still held at our start is taken over once that lease expires).
    */
   async #adoptRunningCampaigns(): Promise<number> {
-    const running = await this.#d.db.selectFrom('campaigns').select('id').where('status', '=', 'running').where('deleted_at', 'is', null).execute();
+    const running = await this.#stores.campaigns.runningIds();
     let resumed = 0;
-    for (const { id } of running) {
+    for (const id of running) {
       if (this.#closed || this.#runners.has(id)) continue;
       // One campaign that cannot be resumed (e.g. deleted meanwhile) does not keep the others down.
       const r = await this.runCampaign(id).catch((err: unknown) => {
@@ -145,18 +131,16 @@ export class DialerRuntime {
    * disposition) is left alone.
    */
   async #settleOrphanLeads(attemptIds: readonly string[], nowMs: number): Promise<void> {
-    const rows = await this.#d.db.selectFrom('call_attempts').innerJoin('leads', 'leads.id', 'call_attempts.lead_id')
-      .select(['call_attempts.lead_id as leadId', 'call_attempts.campaign_id as campaignId', 'call_attempts.phone', 'call_attempts.outcome', 'call_attempts.abandoned'])
-      .where('call_attempts.id', 'in', [...attemptIds]).where('leads.status', '=', 'in_call').execute();
+    const rows = await this.#stores.leads.inCallLeadsOf(attemptIds);
     const byCampaign = new Map<string, typeof rows>();
     for (const r of rows) byCampaign.set(r.campaignId, [...(byCampaign.get(r.campaignId) ?? []), r]);
     for (const [campaignId, orphans] of byCampaign) {
-      const campaign = await this.#d.loadCampaign(campaignId);
+      const campaign = await this.#stores.campaigns.load(campaignId);
       const unknown = orphans.filter((o) => (o.outcome ?? 'unknown') === 'unknown');
-      await this.#repos.gate.giveBackAttempts(unknown.map((o) => ({ leadId: o.leadId, e164: o.phone })));
-      const counts = await this.#repos.gate.attemptCounts(orphans.map((o) => o.leadId));
+      await this.#stores.leads.giveBackAttempts(unknown.map((o) => ({ leadId: o.leadId, e164: o.phone })));
+      const counts = await this.#stores.leads.attemptCounts(orphans.map((o) => o.leadId));
       const retryDelayMs = campaign?.retryRules.failed.delayMs ?? DEFAULT_RETRY_RULES.failed.delayMs;
-      await this.#repos.gate.settleLeads(
+      await this.#stores.leads.settleLeads(
         orphans.map(({ leadId, outcome, abandoned }) => {
           const lastOutcome = outcome ?? 'unknown';
           if (lastOutcome === 'unknown') return { leadId, status: 'scheduled' as const, nextAttemptAtMs: nowMs + retryDelayMs, lastOutcome };
@@ -189,13 +173,14 @@ export class DialerRuntime {
     // Holding the lease proves no other node runs the campaign: records another node (a crashed one,
     // perhaps under another id) left open are orphans now.
     await this.#closeOrphansOfOtherNodes(campaignId, acquiredAtMs);
-    const campaign = await this.#d.loadCampaign(campaignId);
+    const campaign = await this.#stores.campaigns.load(campaignId);
     if (campaign === undefined) {
       await this.#d.lease.release(leaseName, this.#d.nodeId);
       throw new PacerError('NOT_FOUND', `campaign ${campaignId} not found`);
     }
+    const { hopper, dnc, leads, attempts, dials } = this.#stores;
     const runner = new CampaignRunner(campaign, {
-      ...this.#repos,
+      hopper, dnc, leads, attempts, dials,
       scheduler: this.#d.scheduler,
       telephony: this.#d.telephony,
       logger: this.#d.logger,
@@ -252,17 +237,10 @@ export class DialerRuntime {
    * lease, so none of them is dialing it) and settles their leads like crash orphans.
    */
   async #closeOrphansOfOtherNodes(campaignId: string, nowMs: number): Promise<void> {
-    const rows = await this.#d.db
-      .updateTable('call_attempts')
-      .set({ ended_at: new Date(nowMs), outcome: sql<CallOutcome>`coalesce(outcome, 'unknown')` })
-      .where('campaign_id', '=', campaignId)
-      .where('ended_at', 'is', null)
-      .where((eb) => eb.or([eb('node_id', 'is', null), eb('node_id', '<>', this.#d.nodeId)]))
-      .returning('id')
-      .execute();
-    if (rows.length === 0) return;
-    this.#log.warn({ campaignId, count: rows.length }, 'closed call attempts left open by another node as unknown');
-    await this.#settleOrphanLeads(rows.map((r) => r.id), nowMs);
+    const ids = await this.#stores.attempts.closeOpenOfOtherNodes(campaignId, this.#d.nodeId, nowMs);
+    if (ids.length === 0) return;
+    this.#log.warn({ campaignId, count: ids.length }, 'closed call attempts left open by another node as unknown');
+    await this.#settleOrphanLeads(ids, nowMs);
   }
 
   /** Stops placing calls for the campaign; calls in progress finish; the lease is released. */
@@ -303,18 +281,18 @@ export class DialerRuntime {
    * dialer acts on it at once; otherwise the state is stored and applies when the campaign runs.
    */
   async setAgentState(agentId: string, state: 'ready' | 'paused' | 'logged_out', reason?: string): Promise<{ ok: true; state: AgentState } | { ok: false; reason: string; from?: AgentState }> {
-    const agent = await this.#d.db.selectFrom('agents').select(['id', 'campaign_id', 'state', 'sip_contact']).where('id', '=', agentId).executeTakeFirst();
+    const agent = await this.#stores.agents.find(agentId);
     if (agent === undefined) throw new PacerError('NOT_FOUND', `agent ${agentId} not found`);
-    const runner = agent.campaign_id === null ? undefined : this.runner(agent.campaign_id);
+    const runner = agent.campaignId === null ? undefined : this.runner(agent.campaignId);
     if (runner === undefined) {
       const atMs = this.#d.scheduler.nowMs();
-      await this.#d.db.updateTable('agents').set({ state, state_reason: state === 'paused' ? (reason ?? 'unspecified') : null, state_since: new Date(atMs) }).where('id', '=', agentId).execute();
+      await this.#stores.agents.saveState(agentId, state, state === 'paused' ? (reason ?? 'unspecified') : null, atMs);
       // A leg set up while the campaign ran outlives a stop: logging out releases it (idempotent).
       if (state === 'logged_out') await this.#d.telephony.agentLogout(agentId);
       return { ok: true, state };
     }
     if (state !== 'logged_out' && runner.coordinator.needsTelephonyLogin(agentId)) {
-      const endpoint = agent.sip_contact === null ? { agentId } : { agentId, contact: agent.sip_contact };
+      const endpoint = agent.sipContact === null ? { agentId } : { agentId, contact: agent.sipContact };
       await this.#d.telephony.agentLogin(endpoint, (lost) => this.#agentLegLost(lost));
       runner.coordinator.agentLoggedIn(agentId);
     }
@@ -331,9 +309,9 @@ export class DialerRuntime {
    * (it goes through the same dial gate when due), and the agent's wrap-up ends.
    */
   async setDisposition(input: { callId: string; agentId: string | null; code: string; note: string | null; callbackAtMs: number | null; actor?: { actorKeyId: string | null; actorRole: string | null } }): Promise<void> {
-    const call = await this.#d.db.selectFrom('call_attempts').select(['id', 'agent_id', 'lead_id', 'campaign_id', 'disposition']).where('id', '=', input.callId).executeTakeFirst();
+    const call = await this.#stores.attempts.callById(input.callId);
     if (call === undefined) throw new PacerError('NOT_FOUND', `call ${input.callId} not found`);
-    if (input.agentId !== null && call.agent_id !== input.agentId) throw new PacerError('FORBIDDEN', 'this call was not connected to you');
+    if (input.agentId !== null && call.agentId !== input.agentId) throw new PacerError('FORBIDDEN', 'this call was not connected to you');
     // An agent sets a call's disposition once; a supervisor may correct it (audited either way).
     if (input.agentId !== null && call.disposition !== null) throw new PacerError('CONFLICT', `call ${input.callId} already has disposition ${call.disposition}; a manager or admin may change it`);
     const doNotCall = isDoNotCallDisposition(input.code);
@@ -342,12 +320,12 @@ export class DialerRuntime {
       throw new PacerError('VALIDATION_FAILED', 'callbackAt must be in the future, at most a year ahead', { issues: [{ field: 'callbackAt', reason: 'must be in the future, at most 365 days ahead' }] });
     }
     const actor = input.actor ?? { actorKeyId: null, actorRole: input.agentId === null ? 'system' : 'agent' };
-    await this.#repos.attempts.setDisposition(input.callId, { code: input.code, note: input.note, callbackAtMs: input.callbackAtMs }, { ...actor, ...(doNotCall ? { addToDnc: INTERNAL_DNC_LIST_ID } : {}) });
+    await this.#stores.attempts.setDisposition(input.callId, { code: input.code, note: input.note, callbackAtMs: input.callbackAtMs }, { ...actor, ...(doNotCall ? { addToDnc: INTERNAL_DNC_LIST_ID } : {}) });
     if (input.callbackAtMs !== null) {
-      await this.#repos.gate.settleLead(call.lead_id, { status: 'callback', nextAttemptAtMs: input.callbackAtMs, lastOutcome: 'human', callbackAgentId: call.agent_id });
+      await this.#stores.leads.settleLead(call.leadId, { status: 'callback', nextAttemptAtMs: input.callbackAtMs, lastOutcome: 'human', callbackAgentId: call.agentId });
     }
-    const agentId = call.agent_id;
-    if (agentId !== null) this.runner(call.campaign_id)?.coordinator.endWrapUp(agentId, 'ready');
+    const agentId = call.agentId;
+    if (agentId !== null) this.runner(call.campaignId)?.coordinator.endWrapUp(agentId, 'ready');
   }
 
   /**
@@ -356,9 +334,9 @@ export class DialerRuntime {
    *   (the call is not in progress on this node).
    */
   async hangupCall(input: { callId: string; agentId: string | null }): Promise<void> {
-    const call = await this.#d.db.selectFrom('call_attempts').select(['campaign_id']).where('id', '=', input.callId).executeTakeFirst();
+    const call = await this.#stores.attempts.callById(input.callId);
     if (call === undefined) throw new PacerError('NOT_FOUND', `call ${input.callId} not found`);
-    const r = (await this.runner(call.campaign_id)?.coordinator.hangup(input.callId, input.agentId ?? undefined)) ?? 'not_live';
+    const r = (await this.runner(call.campaignId)?.coordinator.hangup(input.callId, input.agentId ?? undefined)) ?? 'not_live';
     if (r === 'not_yours') throw new PacerError('FORBIDDEN', 'this call is not connected to you');
     if (r === 'not_live') throw new PacerError('CONFLICT', `call ${input.callId} is not in progress on this node`);
   }
@@ -374,8 +352,8 @@ export class DialerRuntime {
    */
   async agentDisconnected(agentId: string): Promise<void> {
     this.#disconnected.add(agentId);
-    const agent = await this.#d.db.selectFrom('agents').select(['campaign_id']).where('id', '=', agentId).executeTakeFirst();
-    const runner = agent?.campaign_id === null || agent === undefined ? undefined : this.runner(agent.campaign_id);
+    const agent = await this.#stores.agents.find(agentId);
+    const runner = agent?.campaignId === null || agent === undefined ? undefined : this.runner(agent.campaignId);
     const current = runner?.coordinator.roster.get(agentId);
     if (runner === undefined || current === undefined) return;
     if (current.state === 'ready') runner.coordinator.setAgentState(agentId, 'paused', 'stream_disconnected');
@@ -403,11 +381,8 @@ export class DialerRuntime {
     }
     // One write after the other: states of one agent land in the order they happened.
     this.#stateWrites = this.#stateWrites.then(() =>
-      this.#d.db
-        .updateTable('agents')
-        .set({ state, state_reason: reason ?? null, state_since: new Date(atMs) })
-        .where('id', '=', agentId)
-        .execute()
+      this.#stores.agents
+        .saveState(agentId, state, reason ?? null, atMs)
         .then(
           () => undefined,
           (err: unknown) => this.#log.error({ err, agentId }, 'agent state not saved'),
@@ -418,12 +393,9 @@ export class DialerRuntime {
 
   #screenPop(agentId: string, callId: string): void {
     const atMs = this.#d.scheduler.nowMs();
-    void this.#d.db
-      .selectFrom('call_attempts')
-      .select('lead_id')
-      .where('id', '=', callId)
-      .executeTakeFirst()
-      .then((row) => this.#d.eventBus.publish('agent.screen-pop', { agentId, callId, leadId: row?.lead_id ?? null, atMs }))
+    void this.#stores.attempts
+      .callById(callId)
+      .then((call) => this.#d.eventBus.publish('agent.screen-pop', { agentId, callId, leadId: call?.leadId ?? null, atMs }))
       .catch((err: unknown) => this.#log.error({ err, agentId, callId }, 'screen pop not delivered'));
   }
 

@@ -71,7 +71,7 @@ export function campaignLedgerKey(s: Readonly<CampaignLedgerSettings>): string {
  *
  * @example
  * ```ts
- * restoreAbandonLedger(ledger, await gate.abandonHistory(campaignId, nowMs - ledger.windowMs));
+ * restoreAbandonLedger(ledger, await attempts.abandonHistory(campaignId, nowMs - ledger.windowMs));
  * ```
  */
 export function restoreAbandonLedger(ledger: AbandonLedger, history: Iterable<Readonly<AbandonHistoryBucket>>): void {

@@ -1,5 +1,5 @@
-import type { NewCallAttempt } from '../../adapters/db/repositories/call-attempt-repository.ts';
-import type { DialDecision } from '../../adapters/db/repositories/dial-decision-repository.ts';
+import type { NewCallAttempt } from './attempt-store.ts';
+import type { DialDecision } from './dial-decision.ts';
 
 /** A leased lead handed back without an attempt (blocked by the gate). */
 export interface ReleasedLead {

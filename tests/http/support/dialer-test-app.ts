@@ -50,7 +50,7 @@ export async function createDialerTestApp(options: { startMs: number; seed?: num
     eventBus: new InProcessEventBus(),
     logger: silent,
     nodeId: `node-${randomUUID()}`,
-    loadCampaign: (id) => services.campaignRepository.get(id),
+    campaigns: services.campaignRepository,
     sim: { agents: 0, speed: 1 },
     scheduler,
     // Simulated telephony on the virtual clock; every callee answers after 3 s and talks for a minute.

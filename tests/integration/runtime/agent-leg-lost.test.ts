@@ -7,7 +7,7 @@ import { SimTelephony } from '../../../src/adapters/telephony/sim/sim-telephony.
 import type { TelephonyPort } from '../../../src/domain/ports/telephony-port.ts';
 import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts';
 import { DialerRuntime, type RuntimeEvents } from '../../../src/runtime/dialer-runtime.ts';
-import { campaignOf, collectingLogger, seedCampaign, START_MS } from './support/runtime-fixture.ts';
+import { campaignOf, collectingLogger, seedCampaign, START_MS, storesFor } from './support/runtime-fixture.ts';
 
 let handle: DatabaseHandle;
 beforeAll(() => {
@@ -44,10 +44,9 @@ describe("an agent's telephony leg that goes away", () => {
     };
     const { logger, problems } = collectingLogger();
     const runtime = new DialerRuntime({
-      db, scheduler, telephony, nodeId: `node-${randomUUID()}`, tickMs: 1_000,
+      stores: storesFor(db, [campaign]), scheduler, telephony, nodeId: `node-${randomUUID()}`, tickMs: 1_000,
       lease: new InProcessLease({ clock: scheduler }),
       eventBus: new InProcessEventBus<RuntimeEvents>(),
-      loadCampaign: (id) => Promise.resolve(id === campaignId ? campaign : undefined),
       logger,
     });
     const settle = (): Promise<void> => runtime.whenIdle();

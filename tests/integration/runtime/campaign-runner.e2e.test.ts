@@ -5,11 +5,6 @@ import { DateTime } from 'luxon';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../../src/adapters/db/create-database.ts';
-import { CallAttemptRepository } from '../../../src/adapters/db/repositories/call-attempt-repository.ts';
-import { DialDecisionRepository } from '../../../src/adapters/db/repositories/dial-decision-repository.ts';
-import { DialGateRepository } from '../../../src/adapters/db/repositories/dial-gate-repository.ts';
-import { HopperRepository } from '../../../src/adapters/db/repositories/hopper-repository.ts';
-import { DialBatchRepository } from '../../../src/adapters/db/repositories/dial-batch-repository.ts';
 import { createPromRuntimeMetrics } from '../../../src/adapters/metrics/prom-runtime-metrics.ts';
 import { SimTelephony } from '../../../src/adapters/telephony/sim/sim-telephony.ts';
 import type { Campaign } from '../../../src/domain/campaign/campaign.ts';
@@ -17,11 +12,11 @@ import type { CallEvent, OriginateRequest, TelephonyPort } from '../../../src/do
 import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts';
 import { CampaignRunner } from '../../../src/runtime/campaign-runner.ts';
 import { SimAgents } from '../../../src/runtime/sim-agents.ts';
-import { collectingLogger, observingTelephony } from './support/runtime-fixture.ts';
+import { collectingLogger, observingTelephony, storesFor } from './support/runtime-fixture.ts';
 
 function runtimeRepositories(db: Kysely<Database>) {
-  const decisions = new DialDecisionRepository(db);
-  return { hopper: new HopperRepository(db), attempts: new CallAttemptRepository(db), decisions, gate: new DialGateRepository(db), batches: new DialBatchRepository(db, decisions) };
+  const { hopper, dnc, leads, attempts, dials } = storesFor(db, []);
+  return { hopper, dnc, leads, attempts, dials };
 }
 
 /** Keeps every warning and error: the run must produce none. */

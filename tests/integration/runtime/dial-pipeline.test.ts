@@ -72,9 +72,9 @@ describe('the dial pipeline: one transaction, a re-check before every originate'
       agents: 5,
       wrap: (repos, telephony) => ({
         repos: {
-          batches: {
+          dials: {
             commitBatch: async (inputs, plan) => {
-              const b = await repos.batches.commitBatch(inputs, plan);
+              const b = await repos.dials.commitBatch(inputs, plan);
               // The manager pauses while this batch is committed and not yet originated.
               if (paused === undefined && b.attempts.length > 0) {
                 paused = r.runner.pause().then(() => {
@@ -83,7 +83,7 @@ describe('the dial pipeline: one transaction, a re-check before every originate'
               }
               return b;
             },
-            recordNotDialed: (id, items) => repos.batches.recordNotDialed(id, items),
+            recordNotDialed: (id, items) => repos.dials.recordNotDialed(id, items),
           },
         },
         telephony: {
@@ -141,12 +141,12 @@ describe('the dial pipeline: one transaction, a re-check before every originate'
       agents: 4,
       wrap: (repos) => ({
         repos: {
-          gate: new Proxy(repos.gate, {
+          dnc: new Proxy(repos.dnc, {
             get(target, prop, receiver) {
               const v: unknown = Reflect.get(target, prop, receiver);
               if (prop !== 'dncHits' || typeof v !== 'function') return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
               return async (numbers: string[], lists: string[]) => {
-                const hits = await repos.gate.dncHits(numbers, lists);
+                const hits = await repos.dnc.dncHits(numbers, lists);
                 // A compliance officer adds the first number of each batch right after the batch's DNC
                 // read (the re-check's read names only the lists that changed).
                 const first = numbers[0];
@@ -221,7 +221,7 @@ describe('the dial pipeline: one transaction, a re-check before every originate'
           });
         },
       },
-      repos: { batches: repos.batches },
+      repos: { dials: repos.dials },
     });
     const ra = await rig({ leads: 0, agents: 0, scheduler, seeded: a, wrap: track });
     const rb = await rig({ leads: 0, agents: 0, scheduler, seeded: b, wrap: track });

@@ -9,7 +9,7 @@ import type { Lease } from '../../../src/domain/ports/lease.ts';
 import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts';
 import { DialerRuntime, type RuntimeEvents } from '../../../src/runtime/dialer-runtime.ts';
 import { SimAgents } from '../../../src/runtime/sim-agents.ts';
-import { campaignOf, collectingLogger, seedCampaign, START_MS } from './support/runtime-fixture.ts';
+import { campaignOf, collectingLogger, seedCampaign, START_MS, storesFor } from './support/runtime-fixture.ts';
 
 let handle: DatabaseHandle;
 beforeAll(() => {
@@ -44,9 +44,8 @@ async function runningNode(opts: { leads: number; agents: number }) {
   const { lease, outage } = flakyLease(inner);
   const log = collectingLogger();
   const runtime = new DialerRuntime({
-    db: handle.db, scheduler, telephony: sim, nodeId: `node-${randomUUID()}`, tickMs: 1_000, simAgents: agents, lease, leaseTtlMs: 15_000,
+    stores: storesFor(handle.db, [campaign]), scheduler, telephony: sim, nodeId: `node-${randomUUID()}`, tickMs: 1_000, simAgents: agents, lease, leaseTtlMs: 15_000,
     eventBus: new InProcessEventBus<RuntimeEvents>(),
-    loadCampaign: (id) => Promise.resolve(id === campaignId ? campaign : undefined),
     logger: log.logger,
   });
   expect(await runtime.runCampaign(campaignId)).toBe('running');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InProcessEventBus } from '../../../src/adapters/bus/in-process-event-bus.ts';
 import { createDatabase, type DatabaseHandle } from '../../../src/adapters/db/create-database.ts';
-import { DialGateRepository } from '../../../src/adapters/db/repositories/dial-gate-repository.ts';
+import { CallAttemptRepository } from '../../../src/adapters/db/repositories/call-attempt-repository.ts';
 import { InProcessLease } from '../../../src/adapters/lease/in-process-lease.ts';
 import { SimTelephony } from '../../../src/adapters/telephony/sim/sim-telephony.ts';
 import type { Campaign } from '../../../src/domain/campaign/campaign.ts';
@@ -10,7 +10,7 @@ import { createCampaignLedger, restoreAbandonLedger } from '../../../src/domain/
 import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts';
 import { DialerRuntime, type RuntimeEvents } from '../../../src/runtime/dialer-runtime.ts';
 import { SimAgents } from '../../../src/runtime/sim-agents.ts';
-import { campaignOf, collectingLogger, seedCampaign, START_MS } from './support/runtime-fixture.ts';
+import { campaignOf, collectingLogger, seedCampaign, START_MS, storesFor } from './support/runtime-fixture.ts';
 
 let handle: DatabaseHandle;
 beforeAll(() => {
@@ -23,10 +23,9 @@ function node(startMs: number, campaign: Campaign): { runtime: DialerRuntime; sc
   const sim = new SimTelephony({ scheduler, seed: 13 });
   const agents = new SimAgents({ scheduler, telephony: sim, seed: 5 });
   const runtime = new DialerRuntime({
-    db: handle.db, scheduler, telephony: sim, nodeId: `node-${randomUUID()}`, tickMs: 1_000, simAgents: agents,
+    stores: storesFor(handle.db, [campaign]), scheduler, telephony: sim, nodeId: `node-${randomUUID()}`, tickMs: 1_000, simAgents: agents,
     lease: new InProcessLease({ clock: scheduler }),
     eventBus: new InProcessEventBus<RuntimeEvents>(),
-    loadCampaign: (id) => Promise.resolve(id === campaign.id ? campaign : undefined),
     logger: collectingLogger().logger,
   });
   return { runtime, scheduler, agents };
@@ -81,7 +80,7 @@ describe('abandon ledger across a restart (issue 13)', () => {
     await db.insertInto('call_attempts').values(rows).execute();
     const restartMs = START_MS + 8 * 3_600_000;
     const restored = createCampaignLedger(campaign);
-    restoreAbandonLedger(restored, await new DialGateRepository(db).abandonHistory(campaignId, restartMs - restored.windowMs));
+    restoreAbandonLedger(restored, await new CallAttemptRepository(db).abandonHistory(campaignId, restartMs - restored.windowMs));
     // From the restart until every record has left the 24 h window, every 5 minutes.
     for (let t = restartMs; t <= START_MS + 33 * 3_600_000; t += 300_000) {
       const a = live.snapshot(t);

@@ -8,7 +8,7 @@ import type { Campaign } from '../../../src/domain/campaign/campaign.ts';
 import { VirtualScheduler } from '../../../src/domain/time/virtual-scheduler.ts';
 import { DialerRuntime, type RuntimeEvents } from '../../../src/runtime/dialer-runtime.ts';
 import { SimAgents } from '../../../src/runtime/sim-agents.ts';
-import { campaignOf, collectingLogger, seedCampaign, START_MS } from './support/runtime-fixture.ts';
+import { campaignOf, collectingLogger, seedCampaign, START_MS, storesFor } from './support/runtime-fixture.ts';
 
 let handle: DatabaseHandle;
 beforeAll(() => {
@@ -25,10 +25,9 @@ function node(nodeId: string, startMs: number, campaign: Campaign): { runtime: D
   const sim = new SimTelephony({ scheduler, seed: 8 });
   const agents = new SimAgents({ scheduler, telephony: sim, seed: 2 });
   const runtime = new DialerRuntime({
-    db: handle.db, scheduler, telephony: sim, nodeId, tickMs: 1_000, simAgents: agents,
+    stores: storesFor(handle.db, [campaign]), scheduler, telephony: sim, nodeId, tickMs: 1_000, simAgents: agents,
     lease: new InProcessLease({ clock: scheduler }),
     eventBus: new InProcessEventBus<RuntimeEvents>(),
-    loadCampaign: (id) => Promise.resolve(id === campaign.id ? campaign : undefined),
     logger: collectingLogger().logger,
   });
   return { runtime, scheduler, sim, agents };

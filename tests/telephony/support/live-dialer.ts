@@ -79,7 +79,7 @@ export async function startLiveDialer(rig: LiveRig): Promise<LiveDialer> {
     // Warnings and errors of the engine go to the test's output (a failure shows its cause).
     logger: createLogger({ level: process.env.LIVE_LOG_LEVEL ?? 'warn' }),
     nodeId: `live-${randomUUID()}`,
-    loadCampaign: (id) => services.campaignRepository.get(id),
+    campaigns: services.campaignRepository,
     sim: { agents: 0, speed: 1 },
     scheduler,
     telephony: tagging(rig),

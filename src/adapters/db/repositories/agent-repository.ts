@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import type { AgentState } from '../../../domain/agent/agent-roster.ts';
+import type { AgentStore, StoredAgent } from '../../../runtime/ports/agent-store.ts';
 
 export interface AgentView {
   id: string;
@@ -32,7 +34,7 @@ const view = (r: AgentRow): AgentView => ({
 });
 
 /** Agents, and the lead data an agent sees when a call is bridged (the screen pop). */
-export class AgentRepository {
+export class AgentRepository implements AgentStore {
   readonly #db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
@@ -51,6 +53,15 @@ export class AgentRepository {
   async get(id: string): Promise<AgentView | undefined> {
     const row = await this.#db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : view(row);
+  }
+
+  async find(agentId: string): Promise<StoredAgent | undefined> {
+    const row = await this.#db.selectFrom('agents').select(['id', 'campaign_id', 'state', 'sip_contact']).where('id', '=', agentId).executeTakeFirst();
+    return row === undefined ? undefined : { id: row.id, campaignId: row.campaign_id, state: row.state, sipContact: row.sip_contact };
+  }
+
+  async saveState(agentId: string, state: AgentState, reason: string | null, atMs: number): Promise<void> {
+    await this.#db.updateTable('agents').set({ state, state_reason: reason, state_since: new Date(atMs) }).where('id', '=', agentId).execute();
   }
 
   async list(campaignId?: string): Promise<AgentView[]> {

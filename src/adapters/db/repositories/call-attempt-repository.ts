@@ -2,20 +2,10 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CallRecordPatch } from '../../../domain/call/call-session.ts';
 import type { CallOutcome, Database } from '../database.ts';
 import { AuditLogRepository } from './audit-log-repository.ts';
+import type { AbandonHistoryBucket } from '../../../domain/compliance/campaign-ledger.ts';
+import type { AttemptStore, CallRef, DispositionAudit, DispositionInput, NewCallAttempt } from '../../../runtime/ports/attempt-store.ts';
 
-export interface NewCallAttempt {
-  /** Set by the caller so the id can go into the decision trail in the same batch. */
-  id?: string;
-  originatedAtMs?: number;
-  campaignId: string;
-  leadId: string;
-  phone: string;
-  callerId: string;
-  timezone: string | null;
-  localTimeAtDial: string | null;
-  dncListsChecked: readonly { id: string; version: string }[];
-  nodeId: string;
-}
+export type { NewCallAttempt };
 
 const toDate = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
 
@@ -29,7 +19,7 @@ const toDate = (ms: number | undefined): Date | undefined => (ms === undefined ?
  * await attempts.update(id, session.record);              // at each transition and at the end
  * ```
  */
-export class CallAttemptRepository {
+export class CallAttemptRepository implements AttemptStore {
   readonly #db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
@@ -133,8 +123,8 @@ export class CallAttemptRepository {
    */
   async setDisposition(
     attemptId: string,
-    disposition: { code: string; note: string | null; callbackAtMs: number | null },
-    audit: { actorKeyId: string | null; actorRole: string | null; addToDnc?: string },
+    disposition: DispositionInput,
+    audit: DispositionAudit,
   ): Promise<{ addedToDnc: boolean }> {
     return this.#db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('call_attempts').select(['phone', 'disposition', 'disposition_note', 'callback_at']).where('id', '=', attemptId).forUpdate().executeTakeFirstOrThrow();
@@ -175,5 +165,45 @@ export class CallAttemptRepository {
       .returning('id')
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Closes the campaign's open records written by other nodes (or by none): the caller holds the
+   * campaign's lease, so none of them is dialing it. Returns their ids.
+   */
+  async closeOpenOfOtherNodes(campaignId: string, nodeId: string, nowMs: number): Promise<string[]> {
+    const rows = await this.#db
+      .updateTable('call_attempts')
+      .set({ ended_at: new Date(nowMs), outcome: sql<CallOutcome>`coalesce(outcome, 'unknown')` })
+      .where('campaign_id', '=', campaignId)
+      .where('ended_at', 'is', null)
+      .where((eb) => eb.or([eb('node_id', 'is', null), eb('node_id', '<>', nodeId)]))
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async callById(callId: string): Promise<CallRef | undefined> {
+    const row = await this.#db.selectFrom('call_attempts').select(['id', 'campaign_id', 'lead_id', 'agent_id', 'disposition']).where('id', '=', callId).executeTakeFirst();
+    return row === undefined ? undefined : { id: row.id, campaignId: row.campaign_id, leadId: String(row.lead_id), agentId: row.agent_id, disposition: row.disposition };
+  }
+
+  /**
+   * A campaign's abandon-ledger events per minute of call end since `sinceMs` (to restore the
+   * ledger on start or on a settings change): live answers, abandons and live answers the AMD passed
+   * as human (the base of the false-positive estimate). The runtime records these at call end, in
+   * a ledger bucketed per minute (24 h) or per hour (30 days), so the restored ledger equals the
+   * live one.
+   */
+  async abandonHistory(campaignId: string, sinceMs: number): Promise<AbandonHistoryBucket[]> {
+    const r = await sql<{ minute: Date; live: string; abandoned: string; amd_human: string }>`
+      SELECT date_trunc('minute', ended_at) AS minute,
+             count(*) AS live,
+             count(*) FILTER (WHERE abandoned) AS abandoned,
+             count(*) FILTER (WHERE amd_result = 'human') AS amd_human
+      FROM call_attempts
+      WHERE campaign_id = ${campaignId} AND outcome = 'human' AND ended_at >= ${new Date(sinceMs)}
+      GROUP BY 1 ORDER BY 1`.execute(this.#db);
+    return r.rows.map((row) => ({ atMs: row.minute.getTime(), liveAnswers: Number(row.live), abandoned: Number(row.abandoned), amdPassedHumans: Number(row.amd_human) }));
   }
 }

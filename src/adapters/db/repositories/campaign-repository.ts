@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { RunningCampaigns } from '../../../runtime/ports/running-campaigns.ts';
 import type { CampaignRow, Database, NewCampaignRow } from '../database.ts';
 import { PacerError } from '../../../domain/pacer-error.ts';
 import type { AmdSettings, Campaign, CampaignSettings, CampaignStatus, RetryRules } from '../../../domain/campaign/campaign.ts';
@@ -86,7 +87,7 @@ function fromRow(row: CampaignRow, dncListIds: string[]): Campaign {
  * const c = await repo.get(id);
  * ```
  */
-export class CampaignRepository implements CampaignStore {
+export class CampaignRepository implements CampaignStore, RunningCampaigns {
   readonly #db: Kysely<Database>;
   readonly #auditLog: AuditLogRepository;
 
@@ -113,6 +114,15 @@ export class CampaignRepository implements CampaignStore {
     const row = await this.#db.selectFrom('campaigns').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (row === undefined) return undefined;
     return fromRow(row, await this.#dncListIds(this.#db, id));
+  }
+
+  async runningIds(): Promise<string[]> {
+    const rows = await this.#db.selectFrom('campaigns').select('id').where('status', '=', 'running').where('deleted_at', 'is', null).orderBy('id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  load(campaignId: string): Promise<Campaign | undefined> {
+    return this.get(campaignId);
   }
 
   async list(query: CampaignListQuery): Promise<{ items: Campaign[]; total: number }> {

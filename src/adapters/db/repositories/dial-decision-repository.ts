@@ -2,21 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import stringify from 'safe-stable-stringify';
 import type { Database } from '../database.ts';
+import type { DialDecision } from '../../../runtime/ports/dial-decision.ts';
 
 /** The chain's first `prev_hash` for every campaign. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface DialDecision {
-  campaignId: string;
-  decidedAtMs: number;
-  leadId: string | null;
-  phone: string | null;
-  attemptId: string | null;
-  decision: 'placed' | 'blocked';
-  reason: string | null;
-  /** Everything the decision rested on: DNC lists checked with versions, zone and source, local time, rule, pacing state. */
-  inputs: Record<string, unknown>;
-}
+export type { DialDecision };
 
 /** The hash of one record: SHA-256 over the previous hash and the record's canonical JSON. */
 export function decisionHash(prevHash: string, seq: string, d: DialDecision): string {

@@ -1,18 +1,16 @@
 import { sql, type Kysely } from 'kysely';
-import type { AbandonHistoryBucket } from '../../../domain/compliance/campaign-ledger.ts';
 import type { Database } from '../database.ts';
+import type { DncListVersion, DncStore } from '../../../runtime/ports/dnc-store.ts';
+import type { AttemptCounts, InCallLead, LeadSettlement, LeadStore } from '../../../runtime/ports/lead-store.ts';
 
-export interface DncListVersion {
-  id: string;
-  version: string;
-}
+export type { DncListVersion };
 
 /**
  * What the dial gate reads from the database at the moment of dialing: the DNC lists that apply to a
  * campaign (with their versions, for the decision trail) and which of a batch of numbers they hold
  * *now*. Also the lead bookkeeping around an attempt.
  */
-export class DialGateRepository {
+export class DialGateRepository implements DncStore, LeadStore {
   readonly #db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
@@ -101,8 +99,8 @@ export class DialGateRepository {
    * outcome is `unknown` (closed by crash recovery, or answered and never classified) counts in no
    * class: it must not use up the `failed` limit of a lead that was never reached.
    */
-  async attemptCounts(leadIds: readonly string[]): Promise<Map<string, { lead: number; noAnswer: number; busy: number; machine: number; failed: number }>> {
-    const out = new Map<string, { lead: number; noAnswer: number; busy: number; machine: number; failed: number }>();
+  async attemptCounts(leadIds: readonly string[]): Promise<Map<string, AttemptCounts>> {
+    const out = new Map<string, AttemptCounts>();
     if (leadIds.length === 0) return out;
     const r = await sql<{ id: string; attempts: number; no_answer: string; busy: string; machine: string; failed: string }>`
       SELECT l.id, l.attempts,
@@ -120,7 +118,7 @@ export class DialGateRepository {
   }
 
   /** After attempts: schedule each lead's next attempt or close it (one statement). */
-  async settleLeads(items: readonly { leadId: string; status: 'scheduled' | 'done' | 'exhausted' | 'callback'; nextAttemptAtMs: number | null; lastOutcome: string }[]): Promise<void> {
+  async settleLeads(items: readonly LeadSettlement[]): Promise<void> {
     if (items.length === 0) return;
     await sql`
       UPDATE leads SET status = x.status, next_attempt_at = x.next_at, last_outcome = x.last_outcome, lease_owner = NULL, lease_expires_at = NULL
@@ -131,7 +129,7 @@ export class DialGateRepository {
   }
 
   /** After an attempt: schedule the lead's next attempt or close it. */
-  async settleLead(leadId: string, next: { status: 'scheduled' | 'done' | 'exhausted' | 'callback'; nextAttemptAtMs: number | null; lastOutcome: string; callbackAgentId?: string | null }): Promise<void> {
+  async settleLead(leadId: string, next: Omit<LeadSettlement, 'leadId'> & { callbackAgentId?: string | null }): Promise<void> {
     await this.#db
       .updateTable('leads')
       .set({
@@ -146,22 +144,12 @@ export class DialGateRepository {
       .execute();
   }
 
-  /**
-   * A campaign's abandon-ledger events per minute of call end since `sinceMs` (to restore the
-   * ledger on start or on a settings change): live answers, abandons and live answers the AMD passed
-   * as human (the base of the false-positive estimate). The runtime records these at call end, in
-   * a ledger bucketed per minute (24 h) or per hour (30 days), so the restored ledger equals the
-   * live one.
-   */
-  async abandonHistory(campaignId: string, sinceMs: number): Promise<AbandonHistoryBucket[]> {
-    const r = await sql<{ minute: Date; live: string; abandoned: string; amd_human: string }>`
-      SELECT date_trunc('minute', ended_at) AS minute,
-             count(*) AS live,
-             count(*) FILTER (WHERE abandoned) AS abandoned,
-             count(*) FILTER (WHERE amd_result = 'human') AS amd_human
-      FROM call_attempts
-      WHERE campaign_id = ${campaignId} AND outcome = 'human' AND ended_at >= ${new Date(sinceMs)}
-      GROUP BY 1 ORDER BY 1`.execute(this.#db);
-    return r.rows.map((row) => ({ atMs: row.minute.getTime(), liveAnswers: Number(row.live), abandoned: Number(row.abandoned), amdPassedHumans: Number(row.amd_human) }));
+  /** Of the given call records, those whose lead is still `in_call` (crash recovery settles them). */
+  async inCallLeadsOf(attemptIds: readonly string[]): Promise<InCallLead[]> {
+    if (attemptIds.length === 0) return [];
+    const rows = await this.#db.selectFrom('call_attempts').innerJoin('leads', 'leads.id', 'call_attempts.lead_id')
+      .select(['call_attempts.id as attemptId', 'call_attempts.lead_id as leadId', 'call_attempts.campaign_id as campaignId', 'call_attempts.phone', 'call_attempts.outcome', 'call_attempts.abandoned'])
+      .where('call_attempts.id', 'in', [...attemptIds]).where('leads.status', '=', 'in_call').execute();
+    return rows.map((r) => ({ attemptId: r.attemptId, leadId: String(r.leadId), campaignId: r.campaignId, phone: r.phone, outcome: r.outcome, abandoned: r.abandoned }));
   }
 }

@@ -1,18 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, TimezoneSource } from '../database.ts';
+import type { HopperStore, LeasedLead, LeaseRequest } from '../../../runtime/ports/hopper-store.ts';
 
-/** A lead taken from the hopper, with the number to dial and what the dial gate needs. */
-export interface LeasedLead {
-  leadId: string;
-  phoneE164: string;
-  phonePosition: number;
-  timezone: string | null;
-  timezoneSource: TimezoneSource;
-  timezoneCandidates: string[] | null;
-  leadAttempts: number;
-  numberAttempts: number;
-  callbackAgentId: string | null;
-}
+export type { LeasedLead };
 
 /**
  * The lead hopper: leases due leads of a campaign to one dialer node with `FOR UPDATE SKIP LOCKED`,
@@ -26,26 +16,14 @@ export interface LeasedLead {
  * const leads = await hopper.lease({ campaignId, nodeId: 'node-1', count: 5, nowMs: clock.nowMs(), leaseMs: 60_000 });
  * ```
  */
-export class HopperRepository {
+export class HopperRepository implements HopperStore {
   readonly #db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
   }
 
-  async lease(input: {
-    campaignId: string;
-    nodeId: string;
-    count: number;
-    nowMs: number;
-    leaseMs: number;
-    maxAttemptsPerNumber: number;
-    /**
-     * Agents ready now on this node. A callback owned by an agent (`callback_agent_id`) is leased only
-     * while its agent is among them, so it is offered to that agent; absent: owned callbacks wait.
-     */
-    readyAgentIds?: readonly string[];
-  }): Promise<LeasedLead[]> {
+  async lease(input: LeaseRequest): Promise<LeasedLead[]> {
     if (input.count <= 0) return [];
     const now = new Date(input.nowMs);
     const expires = new Date(input.nowMs + input.leaseMs);

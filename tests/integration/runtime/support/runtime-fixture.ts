@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../../src/adapters/db/database.ts';
-import { CallAttemptRepository } from '../../../../src/adapters/db/repositories/call-attempt-repository.ts';
-import { DialDecisionRepository } from '../../../../src/adapters/db/repositories/dial-decision-repository.ts';
-import { DialGateRepository } from '../../../../src/adapters/db/repositories/dial-gate-repository.ts';
-import { HopperRepository } from '../../../../src/adapters/db/repositories/hopper-repository.ts';
-import { DialBatchRepository } from '../../../../src/adapters/db/repositories/dial-batch-repository.ts';
-import type { DialStore } from '../../../../src/runtime/ports/dial-store.ts';
+import { createPostgresRuntimeStores } from '../../../../src/adapters/db/create-postgres-runtime-stores.ts';
+import type { CampaignStores, RuntimeStores } from '../../../../src/runtime/ports/runtime-stores.ts';
 import type { Campaign } from '../../../../src/domain/campaign/campaign.ts';
 import { PacerError } from '../../../../src/domain/pacer-error.ts';
 import type { Logger } from '../../../../src/domain/ports/logger.ts';
@@ -55,12 +51,23 @@ export async function seedCampaign(db: Kysely<Database>, input: { leads: number;
   return { campaignId: c.id, leadIds: leads.map((l) => l.id), agentIds: agents.map((a) => a.id) };
 }
 
-export interface RuntimeRepositories {
-  hopper: HopperRepository;
-  attempts: CallAttemptRepository;
-  decisions: DialDecisionRepository;
-  gate: DialGateRepository;
-  batches: DialStore;
+/** A campaign actor's stores (PostgreSQL in these tests). */
+export type RuntimeRepositories = CampaignStores;
+
+/**
+ * The runtime's PostgreSQL stores, with a campaign list that knows only `campaigns` (the database
+ * is shared with other test files, whose running campaigns this node must not take over).
+ */
+export function storesFor(db: Kysely<Database>, campaigns: readonly Campaign[]): RuntimeStores {
+  const known = new Map(campaigns.map((c) => [c.id, c]));
+  return createPostgresRuntimeStores(db, {
+    runningIds: async () => {
+      if (known.size === 0) return [];
+      const rows = await db.selectFrom('campaigns').select('id').where('id', 'in', [...known.keys()]).where('status', '=', 'running').where('deleted_at', 'is', null).execute();
+      return rows.map((r) => r.id);
+    },
+    load: (id) => Promise.resolve(known.get(id)),
+  });
 }
 
 /**
@@ -83,15 +90,15 @@ export function repositoriesWithOutage(db: Kysely<Database>): { repos: RuntimeRe
         };
       },
     });
-  const decisions = new DialDecisionRepository(db);
+  const stores = storesFor(db, []);
   return {
     outage,
     repos: {
-      hopper: wrap(new HopperRepository(db)),
-      attempts: wrap(new CallAttemptRepository(db)),
-      decisions: wrap(decisions),
-      gate: wrap(new DialGateRepository(db)),
-      batches: wrap(new DialBatchRepository(db, decisions)),
+      hopper: wrap(stores.hopper),
+      dnc: wrap(stores.dnc),
+      leads: wrap(stores.leads),
+      attempts: wrap(stores.attempts),
+      dials: wrap(stores.dials),
     },
   };
 }
