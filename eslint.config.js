@@ -24,6 +24,14 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/runtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['kysely', 'pg', 'pg-*', 'ioredis', 'bullmq', 'drachtio-*', 'fastify', '**/adapters/*', '**/adapters/**', '**/app/*', '**/app/**'], message: 'The runtime sees only its ports (src/runtime/ports, src/domain/ports): adapters are wired in the composition root.' },
+      ] }],
+    },
+  },
+  {
     files: ['src/adapters/http/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
