@@ -5,6 +5,7 @@ import type { Campaign } from '../../domain/campaign/campaign.ts';
 import type { TimeZoneSource } from '../../domain/compliance/dial-gate.ts';
 import { INTERNAL_DNC_LIST_ID } from '../../domain/dnc/dnc-list.ts';
 import type { Clock } from '../../domain/ports/clock.ts';
+import type { NewCallAttempt } from '../../runtime/ports/attempt-store.ts';
 import type { DialDecision } from '../../runtime/ports/dial-decision.ts';
 import type { NotDialedReason } from '../../runtime/ports/dial-store.ts';
 
@@ -41,16 +42,7 @@ export interface MemoryLead {
 }
 
 /** A call record (`call_attempts`). */
-export interface MemoryAttempt {
-  id: string;
-  campaignId: string;
-  leadId: string;
-  phone: string;
-  callerId: string;
-  timezone: string | null;
-  localTimeAtDial: string | null;
-  dncListsChecked: readonly { id: string; version: string }[];
-  nodeId: string;
+export interface MemoryAttempt extends Required<Omit<NewCallAttempt, 'originatedAtMs'>> {
   createdAtMs: number;
   originatedAtMs: number | null;
   ringingAtMs: number | null;
