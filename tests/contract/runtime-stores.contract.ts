@@ -130,11 +130,13 @@ export function describeRuntimeStoresContract(name: string, makeHarness: () => P
         const c = await h.addCampaign('running');
         for (let i = 0; i < 7; i++) await h.addLead(c.id, { phones: [{ e164: number() }] });
         const req = { campaignId: c.id, nodeId: node, count: 3, nowMs: T, leaseMs: 60_000, maxAttemptsPerNumber: 3 };
+        // Overlapping leases may each take fewer than asked (PostgreSQL skips rows another lease holds), never a lead twice.
         const batches = await Promise.all([h.stores.hopper.lease(req), h.stores.hopper.lease(req), h.stores.hopper.lease(req)]);
+        for (const b of batches) expect(b.length).toBeLessThanOrEqual(3);
         const ids = batches.flat().map((l) => l.leadId);
+        for (let more = await h.stores.hopper.lease(req); more.length > 0; more = await h.stores.hopper.lease(req)) ids.push(...more.map((l) => l.leadId));
         expect(ids).toHaveLength(7);
         expect(new Set(ids).size).toBe(7);
-        for (const b of batches) expect(b.length).toBeLessThanOrEqual(3);
         expect(await h.stores.hopper.dueCount(c.id, T)).toBe(0);
       });
 

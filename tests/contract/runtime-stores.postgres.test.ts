@@ -1,17 +1,44 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../src/adapters/db/create-database.ts';
 import { createPostgresRuntimeStores } from '../../src/adapters/db/create-postgres-runtime-stores.ts';
 import { AuditLogRepository } from '../../src/adapters/db/repositories/audit-log-repository.ts';
 import { CampaignRepository } from '../../src/adapters/db/repositories/campaign-repository.ts';
+import { migrateToLatest } from '../../src/adapters/db/migrate.ts';
 import { describeRuntimeStoresContract } from './runtime-stores.contract.ts';
 
+/**
+ * A database of its own: `reclaimExpired` and `runningIds` are node-wide by design, and the suite's
+ * virtual times must neither reclaim other test files' leases nor see their leads.
+ */
+const own = new URL(inject('databaseUrl'));
+const ownName = `pacer_contract_${process.pid}_${Date.now().toString(36)}`;
+const admin = new URL(own);
+admin.pathname = '/postgres';
+own.pathname = `/${ownName}`;
+
+async function adminQuery(text: string): Promise<void> {
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
 let handle: DatabaseHandle;
-beforeAll(() => {
-  handle = createDatabase({ connectionString: inject('databaseUrl'), maxConnections: 6 });
+beforeAll(async () => {
+  await adminQuery(`CREATE DATABASE ${ownName}`);
+  handle = createDatabase({ connectionString: own.toString(), maxConnections: 6 });
+  await migrateToLatest(handle.db as unknown as Kysely<unknown>);
+}, 120_000);
+afterAll(async () => {
+  await handle.close();
+  await adminQuery(`DROP DATABASE IF EXISTS ${ownName} WITH (FORCE)`);
 });
-afterAll(() => handle.close());
 
 const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 

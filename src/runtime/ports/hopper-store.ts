@@ -33,7 +33,8 @@ export interface LeaseRequest {
  * The lead hopper as the campaign actor sees it. Contract (tests/contract/runtime-stores.contract.ts):
  * - `lease` takes up to `count` due leads by priority: due callbacks first (an agent-owned one only
  *   while its agent is ready), then due retries (oldest due first), then fresh leads; two leases never
- *   return the same lead; each leased lead comes with its number of fewest attempts (then lowest
+ *   return the same lead (leases that overlap skip each other's leads, so each may return fewer than
+ *   `count`; the runtime leases a campaign from its one actor); each leased lead comes with its number of fewest attempts (then lowest
  *   position) that is not DNC-flagged and under `maxAttemptsPerNumber`, and that number's zone. A due
  *   lead with no such number is closed (`dnc` when every number is flagged, else `exhausted`), never
  *   leased and never left waiting.
