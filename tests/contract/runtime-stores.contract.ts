@@ -311,19 +311,20 @@ export function describeRuntimeStoresContract(name: string, makeHarness: () => P
         expect(await h.auditActions(id)).toEqual(['call.disposition', 'call.disposition']);
       });
 
-      it('counts live answers and abandons per hour of the answer', async () => {
+      it("counts live answers, their abandons and the AMD's passed humans per minute of the call's end", async () => {
         const c = await h.addCampaign('running');
-        for (let i = 0; i < 4; i++) await h.addLead(c.id, { phones: [{ e164: number() }] });
-        const { attemptIds } = await place(h, c.id, node, 4);
-        const [a, b, m, old] = attemptIds;
+        for (let i = 0; i < 5; i++) await h.addLead(c.id, { phones: [{ e164: number() }] });
+        const { attemptIds } = await place(h, c.id, node, 5);
+        const [a, b, m, old, amd] = attemptIds;
         await h.stores.attempts.updateMany([
-          { id: a ?? '', patch: ended('human', { answeredAtMs: T + 60_000 }) },
-          { id: b ?? '', patch: ended('human', { answeredAtMs: T + 120_000, abandoned: true, messagePlayed: true }) },
-          { id: m ?? '', patch: ended('machine', { answeredAtMs: T + HOUR + 1 }) },
-          { id: old ?? '', patch: ended('human', { answeredAtMs: T - HOUR }) },
+          { id: a ?? '', patch: ended('human', { answeredAtMs: T + 1_000, endedAtMs: T + 50_000 }) },
+          { id: b ?? '', patch: ended('human', { answeredAtMs: T + 2_000, endedAtMs: T + 10_000, abandoned: true, messagePlayed: true }) },
+          { id: m ?? '', patch: ended('machine', { answeredAtMs: T + 3_000, endedAtMs: T + 20_000 }) },
+          { id: old ?? '', patch: ended('human', { answeredAtMs: T - HOUR, endedAtMs: T - HOUR + 60_000 }) },
+          { id: amd ?? '', patch: ended('human', { answeredAtMs: T + 60_000, endedAtMs: T + 90_000, amdResult: 'human' }) },
         ]);
         const hist = await h.stores.attempts.abandonHistory(c.id, T - 1);
-        expect(hist).toEqual([{ hourMs: T, liveAnswers: 2, abandoned: 1 }, { hourMs: T + HOUR, liveAnswers: 0, abandoned: 0 }]);
+        expect(hist).toEqual([{ atMs: T, liveAnswers: 2, abandoned: 1, amdPassedHumans: 0 }, { atMs: T + 60_000, liveAnswers: 1, abandoned: 0, amdPassedHumans: 1 }]);
       });
     });
 

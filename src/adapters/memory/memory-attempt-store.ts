@@ -1,9 +1,10 @@
 import type { CallRecordPatch } from '../../domain/call/call-session.ts';
 import { PacerError } from '../../domain/pacer-error.ts';
-import type { AbandonHour, AttemptStore, CallRef, DispositionAudit, DispositionInput, NewCallAttempt } from '../../runtime/ports/attempt-store.ts';
+import type { AbandonHistoryBucket } from '../../domain/compliance/campaign-ledger.ts';
+import type { AttemptStore, CallRef, DispositionAudit, DispositionInput, NewCallAttempt } from '../../runtime/ports/attempt-store.ts';
 import type { MemoryAttempt, MemoryRuntimeData } from './memory-runtime-data.ts';
 
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 
 /** A new record as the dial batch inserts it (open, no outcome yet). */
 export function newMemoryAttempt(a: NewCallAttempt & { id: string }, createdAtMs: number): MemoryAttempt {
@@ -79,19 +80,18 @@ export class MemoryAttemptStore implements AttemptStore {
     return Promise.resolve({ addedToDnc });
   }
 
-  abandonHistory(campaignId: string, sinceMs: number): Promise<AbandonHour[]> {
-    const hours = new Map<number, AbandonHour>();
+  abandonHistory(campaignId: string, sinceMs: number): Promise<AbandonHistoryBucket[]> {
+    const minutes = new Map<number, AbandonHistoryBucket>();
     for (const a of this.#data.attempts.values()) {
-      if (a.campaignId !== campaignId || a.answeredAtMs === null || a.answeredAtMs < sinceMs) continue;
-      const hourMs = Math.floor(a.answeredAtMs / HOUR_MS) * HOUR_MS;
-      const h = hours.get(hourMs) ?? { hourMs, liveAnswers: 0, abandoned: 0 };
-      if (a.outcome === 'human') {
-        h.liveAnswers++;
-        if (a.abandoned) h.abandoned++;
-      }
-      hours.set(hourMs, h);
+      if (a.campaignId !== campaignId || a.outcome !== 'human' || a.endedAtMs === null || a.endedAtMs < sinceMs) continue;
+      const atMs = Math.floor(a.endedAtMs / MINUTE_MS) * MINUTE_MS;
+      const m = minutes.get(atMs) ?? { atMs, liveAnswers: 0, abandoned: 0, amdPassedHumans: 0 };
+      m.liveAnswers++;
+      if (a.abandoned) m.abandoned++;
+      if (a.amdResult === 'human') m.amdPassedHumans++;
+      minutes.set(atMs, m);
     }
-    return Promise.resolve([...hours.values()].sort((x, y) => x.hourMs - y.hourMs));
+    return Promise.resolve([...minutes.values()].sort((x, y) => x.atMs - y.atMs));
   }
 
   #close(match: (a: MemoryAttempt) => boolean, nowMs: number): string[] {
